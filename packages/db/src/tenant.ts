@@ -1,0 +1,17 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "./client";
+
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+/**
+ * Runs `fn` in a transaction scoped to one tenant: the role switches to logbook_app (not a
+ * superuser, so row-level security applies) and logbook.tenant_id is set for this transaction only.
+ * Every query on tenant-owned tables goes through here, on top of its own tenant_id filter.
+ */
+export async function withTenant<T>(db: Db, tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  if (!tenantId) throw new Error("withTenant: tenantId is required");
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`SELECT set_config('role', 'logbook_app', true), set_config('logbook.tenant_id', ${tenantId}, true)`);
+    return fn(tx);
+  });
+}
