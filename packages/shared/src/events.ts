@@ -137,3 +137,6 @@ export const auditTypes = {
   memberRemoved: "member.removed",
   invitationCanceled: "invitation.canceled",
 } as const;
+
+/** Tenant id of the platform's own audit trail (operators; failed sign-ins of unknown accounts). */
+export const PLATFORM_TENANT = "_platform";

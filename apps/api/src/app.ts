@@ -1,0 +1,69 @@
+import type { Db } from "@logbook/db/client";
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { Hono } from "hono";
+import { createAuth } from "./auth/auth";
+import { authRoute } from "./auth/auth-route";
+import { clientIp } from "./http/client-ip";
+import { mountWebUi } from "./http/web-ui";
+import { createContext } from "./trpc/context";
+import { appRouter } from "./trpc/router";
+
+export interface AppOptions {
+  db: Db;
+  baseURL: string;
+  secret: string;
+  trustedOrigins?: string[];
+  webDir?: string;
+  log?: (line: string) => void;
+}
+
+/**
+ * The HTTP surface: /api/auth/* (better-auth), /trpc/* (the web UI's API), /health, and the built
+ * web UI. The public REST API (/v1/*) joins here with ingestion and the read path.
+ */
+export function createApp(options: AppOptions) {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const auth = createAuth({
+    db: options.db,
+    baseURL: options.baseURL,
+    secret: options.secret,
+    trustedOrigins: [options.baseURL, ...(options.trustedOrigins ?? [])],
+    log,
+  });
+  const deps = { db: options.db, auth, baseURL: options.baseURL };
+  const app = new Hono();
+
+  app.onError((error, c) => {
+    log(`api error on ${c.req.method} ${c.req.path}: ${error.stack ?? error.message}`);
+    return c.json({ error: { code: "internal_error", message: "Something went wrong on our side." } }, 500);
+  });
+
+  app.get("/health", async (c) => {
+    try {
+      await options.db.$client.query("SELECT 1");
+      return c.json({ status: "ok", postgres: "ok" });
+    } catch {
+      return c.json({ status: "degraded", postgres: "down" }, 503);
+    }
+  });
+
+  app.on(["GET", "POST"], "/api/auth/*", authRoute({ auth, db: options.db, clientIp, log }));
+
+  app.all("/trpc/*", (c) =>
+    fetchRequestHandler({
+      endpoint: "/trpc",
+      req: c.req.raw,
+      router: appRouter,
+      createContext: () => createContext(deps, c.req.raw, clientIp(c)),
+      onError: ({ error, path }) => {
+        if (error.code === "INTERNAL_SERVER_ERROR") log(`trpc error on ${path}: ${error.cause?.stack ?? error.message}`);
+      },
+    }),
+  );
+
+  app.all("/api/*", (c) => c.json({ error: { code: "not_found", message: `No route ${c.req.method} ${c.req.path}` } }, 404));
+  app.all("/v1/*", (c) => c.json({ error: { code: "not_found", message: `No route ${c.req.method} ${c.req.path}` } }, 404));
+
+  if (options.webDir) mountWebUi(app, options.webDir);
+  return { app, auth };
+}

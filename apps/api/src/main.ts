@@ -1,0 +1,82 @@
+// Runs the API alone: `DATABASE_URL=... REDIS_URL=... tsx src/main.ts` (the launcher at the repo root
+// starts it with everything set). Validates the environment, serves HTTP, stops cleanly on SIGTERM.
+import { serve } from "@hono/node-server";
+import { createDb } from "@logbook/db/client";
+import { migrate } from "@logbook/db/migrate";
+import { EnvError } from "@logbook/shared/env";
+import { createApp } from "./app";
+import { loadApiEnv } from "./env";
+import { DEMO_LOGIN, seedDemoWorkspace } from "./provision/demo-workspace";
+import { ensureInitialOrganization } from "./provision/initial-organization";
+import { grantOperators } from "./provision/operators";
+
+const DEV_SECRET = "logbook-development-secret-change-me-0123456789";
+
+async function main() {
+  let env: ReturnType<typeof loadApiEnv>;
+  try {
+    env = loadApiEnv();
+  } catch (error) {
+    if (error instanceof EnvError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const secret = env.BETTER_AUTH_SECRET ?? (env.NODE_ENV === "production" ? null : DEV_SECRET);
+  if (!secret) {
+    console.error("logbook api: invalid environment\n  - BETTER_AUTH_SECRET is missing: required in production (32+ characters)");
+    process.exit(2);
+  }
+  const baseURL = (env.LOGBOOK_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, "");
+  const local = [`http://localhost:${env.PORT}`, `http://127.0.0.1:${env.PORT}`];
+  const extra = env.LOGBOOK_TRUSTED_ORIGINS?.split(",").map((s) => s.trim()).filter(Boolean) ?? [];
+  const handle = createDb(env.DATABASE_URL, { application: "logbook-api" });
+  await migrate(handle.pool);
+  const { app, auth } = createApp({ db: handle.db, baseURL, secret, trustedOrigins: [...local, ...extra], webDir: env.LOGBOOK_WEB_DIR });
+
+  if (env.LOGBOOK_INIT_ORG_NAME && env.LOGBOOK_INIT_USER_EMAIL && env.LOGBOOK_INIT_USER_PASSWORD) {
+    const init = await ensureInitialOrganization(handle.db, auth, {
+      orgName: env.LOGBOOK_INIT_ORG_NAME,
+      email: env.LOGBOOK_INIT_USER_EMAIL,
+      password: env.LOGBOOK_INIT_USER_PASSWORD,
+    });
+    console.log(
+      `logbook api: initial organization "${env.LOGBOOK_INIT_ORG_NAME}" ${init.createdOrg ? "created" : "exists"}, owner ${env.LOGBOOK_INIT_USER_EMAIL}`,
+    );
+  }
+  let demo: Awaited<ReturnType<typeof seedDemoWorkspace>> | null = null;
+  if (env.LOGBOOK_DEMO) {
+    demo = await seedDemoWorkspace(handle.db, auth);
+    if (demo.created) console.log(`logbook api: demo workspace seeded with ${demo.events} events`);
+  }
+  if (env.LOGBOOK_OPERATOR_EMAILS) {
+    const granted = await grantOperators(handle.db, env.LOGBOOK_OPERATOR_EMAILS.split(","));
+    if (granted.length) console.log(`logbook api: operators: ${granted.join(", ")}`);
+  }
+  const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
+    console.log(`logbook api listening on ${baseURL} (port ${info.port})`);
+    if (demo) {
+      console.log(`\n  Logbook is running: ${baseURL}\n  Demo workspace: sign in as ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}\n`);
+    }
+  });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    console.log(`logbook api: ${signal}, closing`);
+    server.close(async () => {
+      await handle.close();
+      process.exit(0);
+    });
+    setTimeout(() => process.exit(0), 5000).unref();
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}
+
+main().catch((error) => {
+  console.error(`logbook api: failed to start: ${(error as Error).stack ?? error}`);
+  process.exit(1);
+});

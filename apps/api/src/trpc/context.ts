@@ -1,0 +1,16 @@
+import type { Db } from "@logbook/db/client";
+import type { Auth } from "../auth/auth";
+
+export interface ApiDeps {
+  db: Db;
+  auth: Auth;
+  /** Public base URL, for links such as invitations. */
+  baseURL: string;
+}
+
+export async function createContext(deps: ApiDeps, req: Request, ip: string | null) {
+  const session = await deps.auth.api.getSession({ headers: req.headers }).catch(() => null);
+  return { ...deps, headers: req.headers, ip, session };
+}
+
+export type Context = Awaited<ReturnType<typeof createContext>>;

@@ -1,0 +1,18 @@
+import { eventsRouter } from "./routers/events";
+import { invitationsRouter } from "./routers/invitations";
+import { meRouter } from "./routers/me";
+import { membersRouter } from "./routers/members";
+import { organizationsRouter } from "./routers/organizations";
+import { platformRouter } from "./routers/platform";
+import { router } from "./trpc";
+
+export const appRouter = router({
+  me: meRouter,
+  organizations: organizationsRouter,
+  members: membersRouter,
+  invitations: invitationsRouter,
+  events: eventsRouter,
+  platform: platformRouter,
+});
+
+export type AppRouter = typeof appRouter;
