@@ -61,10 +61,15 @@ async function main() {
     }
   });
 
-  let stopping = false;
+  // A terminal's Ctrl-C reaches this process and the launcher (which then sends SIGTERM): only a signal
+  // more than 2 s after the first forces the exit.
+  let stoppingAt = 0;
   const stop = (signal: string) => {
-    if (stopping) process.exit(1);
-    stopping = true;
+    if (stoppingAt) {
+      if (Date.now() - stoppingAt > 2000) process.exit(1);
+      return;
+    }
+    stoppingAt = Date.now();
     console.log(`logbook api: ${signal}, closing`);
     server.close(async () => {
       await handle.close();

