@@ -3,7 +3,7 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { Hono } from "hono";
 import { createAuth } from "./auth/auth";
 import { authRoute } from "./auth/auth-route";
-import { clientIp } from "./http/client-ip";
+import { clientIpFrom } from "./http/client-ip";
 import { mountWebUi } from "./http/web-ui";
 import { createContext } from "./trpc/context";
 import { appRouter } from "./trpc/router";
@@ -14,6 +14,8 @@ export interface AppOptions {
   secret: string;
   trustedOrigins?: string[];
   webDir?: string;
+  /** Take the caller's IP from X-Forwarded-For (only behind a proxy that sets it). */
+  trustProxy?: boolean;
   log?: (line: string) => void;
 }
 
@@ -31,6 +33,7 @@ export function createApp(options: AppOptions) {
     log,
   });
   const deps = { db: options.db, auth, baseURL: options.baseURL };
+  const clientIp = clientIpFrom(options.trustProxy ?? false);
   const app = new Hono();
 
   app.onError((error, c) => {

@@ -20,6 +20,11 @@ const schema = z.object({
   ),
   /** Directory of the built web UI to serve at /; unset in API-only deployments. */
   LOGBOOK_WEB_DIR: optionalString,
+  /** Set when a reverse proxy in front of Logbook sets X-Forwarded-For (used for audit IPs). */
+  LOGBOOK_TRUST_PROXY: z
+    .enum(["true", "false", "1", "0", ""], { message: "must be true or false" })
+    .default("false")
+    .transform((v) => v === "true" || v === "1"),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   /** Seed the demo workspace on first start (the quick start turns it on). */
   LOGBOOK_DEMO: z

@@ -33,7 +33,7 @@ async function main() {
   const extra = env.LOGBOOK_TRUSTED_ORIGINS?.split(",").map((s) => s.trim()).filter(Boolean) ?? [];
   const handle = createDb(env.DATABASE_URL, { application: "logbook-api" });
   await migrate(handle.pool);
-  const { app, auth } = createApp({ db: handle.db, baseURL, secret, trustedOrigins: [...local, ...extra], webDir: env.LOGBOOK_WEB_DIR });
+  const { app, auth } = createApp({ db: handle.db, baseURL, secret, trustedOrigins: [...local, ...extra], webDir: env.LOGBOOK_WEB_DIR, trustProxy: env.LOGBOOK_TRUST_PROXY });
 
   if (env.LOGBOOK_INIT_ORG_NAME && env.LOGBOOK_INIT_USER_EMAIL && env.LOGBOOK_INIT_USER_PASSWORD) {
     const init = await ensureInitialOrganization(handle.db, auth, {

@@ -47,6 +47,8 @@ export function createAuth({ db, baseURL, secret, trustedOrigins, log }: AuthOpt
         platformRole: { type: "string", required: false, input: false },
       },
     },
+    // Explicit, so the origin/CSRF check stays on whatever NODE_ENV says (better-auth skips it in tests).
+    advanced: { disableOriginCheck: false, disableCSRFCheck: false },
     rateLimit: { enabled: false },
     telemetry: { enabled: false },
     plugins: [

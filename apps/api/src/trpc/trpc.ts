@@ -9,11 +9,15 @@ import type { Context } from "./context";
 const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
     const zodIssues = error.cause instanceof z.ZodError ? error.cause.issues : undefined;
+    // Never leak internals (SQL, stack) to the client: an unexpected error says only that.
+    const internal = error.code === "INTERNAL_SERVER_ERROR";
     return {
       ...shape,
       message: zodIssues
         ? zodIssues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; ")
-        : shape.message,
+        : internal
+          ? "Something went wrong on our side."
+          : shape.message,
       data: { ...shape.data, stack: undefined, issues: zodIssues },
     };
   },

@@ -58,6 +58,9 @@ interface Cursor {
   id: string;
 }
 
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 export function encodeCursor(c: Cursor): string {
   return Buffer.from(JSON.stringify([c.t, c.id])).toString("base64url");
 }
@@ -65,9 +68,10 @@ export function encodeCursor(c: Cursor): string {
 export function decodeCursor(value: string): Cursor | null {
   try {
     const parsed = JSON.parse(Buffer.from(value, "base64url").toString("utf8"));
-    if (Array.isArray(parsed) && typeof parsed[0] === "string" && typeof parsed[1] === "string") {
-      if (Number.isNaN(Date.parse(parsed[0])) || !/^[0-9a-f-]{36}$/.test(parsed[1])) return null;
-      return { t: parsed[0], id: parsed[1] };
+    if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[0] === "string" && typeof parsed[1] === "string") {
+      const [t, id] = parsed;
+      if (!ISO_UTC.test(t) || Number.isNaN(Date.parse(t)) || !UUID.test(id)) return null;
+      return { t, id };
     }
   } catch {}
   return null;

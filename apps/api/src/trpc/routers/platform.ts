@@ -11,7 +11,7 @@ export const platformRouter = router({
         name: schema.organization.name,
         slug: schema.organization.slug,
         createdAt: schema.organization.createdAt,
-        members: sql<number>`(SELECT count(*)::int FROM member m WHERE m.organization_id = ${schema.organization.id})`,
+        members: sql<number>`(SELECT count(*)::int FROM member m WHERE m.organization_id = "organization"."id")`,
       })
       .from(schema.organization)
       .orderBy(schema.organization.name);
