@@ -41,6 +41,7 @@ export function AppShell({ orgId, children }: { orgId?: string; children: ReactN
         <label className="org-switcher">
           <span className="visually-hidden">Organization</span>
           <select
+            aria-label="Organization"
             value={current?.id ?? ""}
             onChange={(e) => {
               const value = e.target.value;

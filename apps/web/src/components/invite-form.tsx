@@ -46,7 +46,7 @@ export function InviteForm({ orgId, roles }: { orgId: string; roles: Role[] }) {
         </label>
         <label className="field">
           <span>Role</span>
-          <select name="role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
+          <select name="role" aria-label="Role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
             {roles.map((r) => (
               <option key={r} value={r}>
                 {r}
