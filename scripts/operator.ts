@@ -9,7 +9,7 @@ import pg from "pg";
 import { loadLauncherEnv } from "./env";
 
 const email = process.argv[2]?.trim().toLowerCase();
-if (!email || !email.includes("@")) {
+if (!email?.includes("@")) {
   console.error("usage: pnpm operator <email of an existing user>");
   process.exit(2);
 }

@@ -76,7 +76,8 @@ async function main() {
     say(applied.length ? `migrations applied: ${applied.join(", ")}` : "database is up to date");
 
     const webDir = join(root, "apps/web/dist");
-    if (!existsSync(join(webDir, "index.html"))) say("web UI is not built (pnpm --filter @logbook/web build): serving the API only");
+    if (!existsSync(join(webDir, "index.html")))
+      say("web UI is not built (pnpm --filter @logbook/web build): serving the API only");
     const childEnv = {
       ...process.env,
       DATABASE_URL: databaseUrl,
@@ -91,7 +92,11 @@ async function main() {
       ["api", "apps/api/src/main.ts"],
       ["worker", "apps/worker/src/main.ts"],
     ] as const) {
-      const child = spawn(process.execPath, ["--import", "tsx", join(root, entry)], { cwd: root, env: childEnv, stdio: "inherit" });
+      const child = spawn(process.execPath, ["--import", "tsx", join(root, entry)], {
+        cwd: root,
+        env: childEnv,
+        stdio: "inherit",
+      });
       child.on("exit", (code, signal) => {
         if (!stopping) {
           say(`${name} exited (${signal ?? code}); stopping everything`);

@@ -20,7 +20,9 @@ export async function run() {
       }
       const seconds = (performance.now() - started) / 1000;
       rates.push(events.length / seconds);
-      console.log(`run ${runNo + 1}: ${events.length} events in ${seconds.toFixed(2)} s = ${Math.round(events.length / seconds)} events/s`);
+      console.log(
+        `run ${runNo + 1}: ${events.length} events in ${seconds.toFixed(2)} s = ${Math.round(events.length / seconds)} events/s`,
+      );
     }
     const eventsPerS = Math.round(median(rates));
     console.log(`median: ${eventsPerS} events/s`);

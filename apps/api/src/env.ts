@@ -1,56 +1,61 @@
 import { optionalString, parseEnv, port } from "@logbook/shared/env";
 import { z } from "zod";
 
-const schema = z.object({
-  DATABASE_URL: z
-    .string({ message: "set it to a postgres:// URL (the launcher sets it for you)" })
-    .refine((v) => /^postgres(ql)?:\/\//.test(v), "must start with postgres:// or postgresql://"),
-  REDIS_URL: z
-    .string({ message: "set it to a redis:// URL (the launcher sets it for you)" })
-    .refine((v) => /^rediss?:\/\//.test(v), "must start with redis:// or rediss://"),
-  PORT: port(3000),
-  HOST: z.string().default("0.0.0.0"),
-  /** Public URL of Logbook, used for links (invites) and as better-auth's base URL. */
-  LOGBOOK_URL: z.url({ message: "must be a URL such as http://localhost:3000" }).optional(),
-  /** Extra origins allowed to call the auth endpoints, comma-separated. */
-  LOGBOOK_TRUSTED_ORIGINS: optionalString,
-  BETTER_AUTH_SECRET: z.preprocess(
-    (v) => (v === "" ? undefined : v),
-    z.string().min(32, "must be at least 32 characters").optional(),
-  ),
-  /** Directory of the built web UI to serve at /; unset in API-only deployments. */
-  LOGBOOK_WEB_DIR: optionalString,
-  /** Set when a reverse proxy in front of Logbook sets X-Forwarded-For (used for audit IPs). */
-  LOGBOOK_TRUST_PROXY: z
-    .enum(["true", "false", "1", "0", ""], { message: "must be true or false" })
-    .default("false")
-    .transform((v) => v === "true" || v === "1"),
-  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  /** Seed the demo workspace on first start (the quick start turns it on). */
-  LOGBOOK_DEMO: z
-    .enum(["true", "false", "1", "0", ""], { message: "must be true or false" })
-    .default("false")
-    .transform((v) => v === "true" || v === "1"),
-  LOGBOOK_INIT_ORG_NAME: optionalString,
-  LOGBOOK_INIT_USER_EMAIL: z.preprocess((v) => (v === "" ? undefined : v), z.email({ message: "must be an email address" }).optional()),
-  LOGBOOK_INIT_USER_PASSWORD: z.preprocess(
-    (v) => (v === "" ? undefined : v),
-    z.string().min(8, "must be at least 8 characters").optional(),
-  ),
-  /** Users (by email) who get the platform role operator on start, comma-separated. */
-  LOGBOOK_OPERATOR_EMAILS: optionalString,
-}).superRefine((env, ctx) => {
-  const init = [env.LOGBOOK_INIT_ORG_NAME, env.LOGBOOK_INIT_USER_EMAIL, env.LOGBOOK_INIT_USER_PASSWORD];
-  if (init.some(Boolean) && !init.every(Boolean)) {
-    for (const [name, value] of [
-      ["LOGBOOK_INIT_ORG_NAME", env.LOGBOOK_INIT_ORG_NAME],
-      ["LOGBOOK_INIT_USER_EMAIL", env.LOGBOOK_INIT_USER_EMAIL],
-      ["LOGBOOK_INIT_USER_PASSWORD", env.LOGBOOK_INIT_USER_PASSWORD],
-    ] as const) {
-      if (!value) ctx.addIssue({ code: "custom", path: [name], message: "set all three LOGBOOK_INIT_* variables together" });
+const schema = z
+  .object({
+    DATABASE_URL: z
+      .string({ message: "set it to a postgres:// URL (the launcher sets it for you)" })
+      .refine((v) => /^postgres(ql)?:\/\//.test(v), "must start with postgres:// or postgresql://"),
+    REDIS_URL: z
+      .string({ message: "set it to a redis:// URL (the launcher sets it for you)" })
+      .refine((v) => /^rediss?:\/\//.test(v), "must start with redis:// or rediss://"),
+    PORT: port(3000),
+    HOST: z.string().default("0.0.0.0"),
+    /** Public URL of Logbook, used for links (invites) and as better-auth's base URL. */
+    LOGBOOK_URL: z.url({ message: "must be a URL such as http://localhost:3000" }).optional(),
+    /** Extra origins allowed to call the auth endpoints, comma-separated. */
+    LOGBOOK_TRUSTED_ORIGINS: optionalString,
+    BETTER_AUTH_SECRET: z.preprocess(
+      (v) => (v === "" ? undefined : v),
+      z.string().min(32, "must be at least 32 characters").optional(),
+    ),
+    /** Directory of the built web UI to serve at /; unset in API-only deployments. */
+    LOGBOOK_WEB_DIR: optionalString,
+    /** Set when a reverse proxy in front of Logbook sets X-Forwarded-For (used for audit IPs). */
+    LOGBOOK_TRUST_PROXY: z
+      .enum(["true", "false", "1", "0", ""], { message: "must be true or false" })
+      .default("false")
+      .transform((v) => v === "true" || v === "1"),
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    /** Seed the demo workspace on first start (the quick start turns it on). */
+    LOGBOOK_DEMO: z
+      .enum(["true", "false", "1", "0", ""], { message: "must be true or false" })
+      .default("false")
+      .transform((v) => v === "true" || v === "1"),
+    LOGBOOK_INIT_ORG_NAME: optionalString,
+    LOGBOOK_INIT_USER_EMAIL: z.preprocess(
+      (v) => (v === "" ? undefined : v),
+      z.email({ message: "must be an email address" }).optional(),
+    ),
+    LOGBOOK_INIT_USER_PASSWORD: z.preprocess(
+      (v) => (v === "" ? undefined : v),
+      z.string().min(8, "must be at least 8 characters").optional(),
+    ),
+    /** Users (by email) who get the platform role operator on start, comma-separated. */
+    LOGBOOK_OPERATOR_EMAILS: optionalString,
+  })
+  .superRefine((env, ctx) => {
+    const init = [env.LOGBOOK_INIT_ORG_NAME, env.LOGBOOK_INIT_USER_EMAIL, env.LOGBOOK_INIT_USER_PASSWORD];
+    if (init.some(Boolean) && !init.every(Boolean)) {
+      for (const [name, value] of [
+        ["LOGBOOK_INIT_ORG_NAME", env.LOGBOOK_INIT_ORG_NAME],
+        ["LOGBOOK_INIT_USER_EMAIL", env.LOGBOOK_INIT_USER_EMAIL],
+        ["LOGBOOK_INIT_USER_PASSWORD", env.LOGBOOK_INIT_USER_PASSWORD],
+      ] as const) {
+        if (!value) ctx.addIssue({ code: "custom", path: [name], message: "set all three LOGBOOK_INIT_* variables together" });
+      }
     }
-  }
-});
+  });
 
 export type ApiEnv = z.infer<typeof schema>;
 

@@ -30,10 +30,20 @@ async function main() {
   }
   const baseURL = (env.LOGBOOK_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, "");
   const local = [`http://localhost:${env.PORT}`, `http://127.0.0.1:${env.PORT}`];
-  const extra = env.LOGBOOK_TRUSTED_ORIGINS?.split(",").map((s) => s.trim()).filter(Boolean) ?? [];
+  const extra =
+    env.LOGBOOK_TRUSTED_ORIGINS?.split(",")
+      .map((s) => s.trim())
+      .filter(Boolean) ?? [];
   const handle = createDb(env.DATABASE_URL, { application: "logbook-api" });
   await migrate(handle.pool);
-  const { app, auth } = createApp({ db: handle.db, baseURL, secret, trustedOrigins: [...local, ...extra], webDir: env.LOGBOOK_WEB_DIR, trustProxy: env.LOGBOOK_TRUST_PROXY });
+  const { app, auth } = createApp({
+    db: handle.db,
+    baseURL,
+    secret,
+    trustedOrigins: [...local, ...extra],
+    webDir: env.LOGBOOK_WEB_DIR,
+    trustProxy: env.LOGBOOK_TRUST_PROXY,
+  });
 
   if (env.LOGBOOK_INIT_ORG_NAME && env.LOGBOOK_INIT_USER_EMAIL && env.LOGBOOK_INIT_USER_PASSWORD) {
     const init = await ensureInitialOrganization(handle.db, auth, {
@@ -57,7 +67,9 @@ async function main() {
   const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
     console.log(`logbook api listening on ${baseURL} (port ${info.port})`);
     if (demo) {
-      console.log(`\n  Logbook is running: ${baseURL}\n  Demo workspace: sign in as ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}\n`);
+      console.log(
+        `\n  Logbook is running: ${baseURL}\n  Demo workspace: sign in as ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}\n`,
+      );
     }
   });
 

@@ -15,7 +15,13 @@ export type Auth = ReturnType<typeof createApp>["auth"];
 export function startApp() {
   const handle = createDb(inject("databaseUrl"), { max: 5, application: "logbook-api-test" });
   const logs: string[] = [];
-  const { app, auth } = createApp({ db: handle.db, baseURL: BASE_URL, secret: SECRET, trustProxy: true, log: (l) => logs.push(l) });
+  const { app, auth } = createApp({
+    db: handle.db,
+    baseURL: BASE_URL,
+    secret: SECRET,
+    trustProxy: true,
+    log: (l) => logs.push(l),
+  });
   return { app, auth, db: handle.db, logs, close: () => handle.close() };
 }
 

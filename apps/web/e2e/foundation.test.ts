@@ -92,7 +92,7 @@ describe("foundation in a real browser", () => {
 
     await page.reload();
     await page.getByLabel(`Role of ${invitee.name}`).selectOption("member");
-    await expect.poll(async () => (await page.getByLabel(`Role of ${invitee.name}`).inputValue())).toBe("member");
+    await expect.poll(async () => await page.getByLabel(`Role of ${invitee.name}`).inputValue()).toBe("member");
 
     // A member has no logs:read: a clear no-access page, not an error.
     await inviteePage.reload();

@@ -76,7 +76,9 @@ export async function startHealthServer(port: number, checks: HealthChecks): Pro
           .end(request.method === "HEAD" ? undefined : JSON.stringify(report));
       },
       (error: unknown) => {
-        response.writeHead(503, { "content-type": "application/json" }).end(JSON.stringify({ status: "down", error: String(error) }));
+        response
+          .writeHead(503, { "content-type": "application/json" })
+          .end(JSON.stringify({ status: "down", error: String(error) }));
       },
     );
   });

@@ -26,6 +26,8 @@ describe("worker env", () => {
       WORKER_CONCURRENCY: 4,
       WORKER_QUEUE_PREFIX: "logbook",
     });
-    expect(loadWorkerEnv({ DATABASE_URL: "postgresql://h/db", REDIS_URL: "redis://h", WORKER_HEALTH_PORT: "0" }).WORKER_HEALTH_PORT).toBe(0);
+    expect(
+      loadWorkerEnv({ DATABASE_URL: "postgresql://h/db", REDIS_URL: "redis://h", WORKER_HEALTH_PORT: "0" }).WORKER_HEALTH_PORT,
+    ).toBe(0);
   });
 });

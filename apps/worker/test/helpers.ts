@@ -16,7 +16,11 @@ export function collectingLog(): Log & { lines: { message: string; fields?: Reco
   return Object.assign((message: string, fields?: Record<string, unknown>) => void lines.push({ message, fields }), { lines });
 }
 
-export async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000, what = "condition"): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 10_000,
+  what = "condition",
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

@@ -12,7 +12,14 @@ describe("worker runtime", () => {
   beforeAll(async () => {
     const { databaseUrl, redisUrl } = services();
     database = createDb(databaseUrl, { max: 2 });
-    runtime = await startWorkerRuntime({ databaseUrl, redisUrl, healthPort: 0, concurrency: 2, log, prefix: prefixFor("runtime") });
+    runtime = await startWorkerRuntime({
+      databaseUrl,
+      redisUrl,
+      healthPort: 0,
+      concurrency: 2,
+      log,
+      prefix: prefixFor("runtime"),
+    });
   });
 
   afterAll(async () => {
@@ -48,7 +55,10 @@ describe("worker runtime", () => {
     expect(await exists(ahead + 1)).toEqual([]);
 
     // Idempotent: the same range again creates nothing.
-    const again = await waitForFinished(runtime.queues.partitions, (await runtime.enqueue("partitions", { daysAhead: ahead, daysBack: 0 })).id);
+    const again = await waitForFinished(
+      runtime.queues.partitions,
+      (await runtime.enqueue("partitions", { daysAhead: ahead, daysBack: 0 })).id,
+    );
     expect(again.returnvalue).toEqual({ created: 0 });
   });
 

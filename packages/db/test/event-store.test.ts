@@ -25,7 +25,13 @@ beforeAll(async () => {
   await insertEvents(handle.db, {
     tenantId: tenantB,
     events: [
-      { kind: "interaction", type: "ai.interaction", occurredAt: new Date(now).toISOString(), question: "secret of B?", answer: "42" },
+      {
+        kind: "interaction",
+        type: "ai.interaction",
+        occurredAt: new Date(now).toISOString(),
+        question: "secret of B?",
+        answer: "42",
+      },
     ],
   });
 });
@@ -82,11 +88,15 @@ describe("row-level security", () => {
   });
 
   it("refuses to write a row of another tenant", async () => {
-    expect(await failure(
-      withTenant(handle.db, tenantA, (tx) =>
-        tx.execute(sql`INSERT INTO events (tenant_id, id, occurred_at, kind, type) VALUES (${tenantB}, gen_random_uuid(), now(), 'system', 'x')`),
+    expect(
+      await failure(
+        withTenant(handle.db, tenantA, (tx) =>
+          tx.execute(
+            sql`INSERT INTO events (tenant_id, id, occurred_at, kind, type) VALUES (${tenantB}, gen_random_uuid(), now(), 'system', 'x')`,
+          ),
+        ),
       ),
-    )).toMatch(/row-level security/);
+    ).toMatch(/row-level security/);
   });
 
   it("sees nothing when no tenant is set", async () => {
@@ -106,7 +116,10 @@ describe("partitions", () => {
       sql`SELECT pg_get_expr(c.relpartbound, c.oid) AS bound FROM pg_class c WHERE c.relname = 'events_p20200115'`,
     );
     expect(r.rows[0]?.bound).toContain("2020-01-15 00:00:00+00");
-    await insertEvents(handle.db, { tenantId: tenantA, events: [{ kind: "system", type: "old.event", occurredAt: "2020-01-15T23:59:59Z" }] });
+    await insertEvents(handle.db, {
+      tenantId: tenantA,
+      events: [{ kind: "system", type: "old.event", occurredAt: "2020-01-15T23:59:59Z" }],
+    });
     const ahead = new Date(Date.now() + 6 * 86_400_000).toISOString().slice(0, 10).replaceAll("-", "");
     const exists = await handle.db.execute(sql`SELECT 1 FROM pg_class WHERE relname = ${`events_p${ahead}`}`);
     expect(exists.rowCount).toBe(1);

@@ -15,19 +15,13 @@ export class EnvError extends Error {
  * Validates `source` (normally process.env) against `schema` and returns the typed result.
  * Every app has one env.ts that calls this; nothing else reads process.env.
  */
-export function parseEnv<S extends z.ZodObject>(
-  app: string,
-  schema: S,
-  source: Record<string, string | undefined>,
-): z.infer<S> {
+export function parseEnv<S extends z.ZodObject>(app: string, schema: S, source: Record<string, string | undefined>): z.infer<S> {
   const result = schema.safeParse(source);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.join(".") || "(environment)";
     const value = source[String(issue.path[0])];
-    return value === undefined || value === ""
-      ? `${name} is missing: ${issue.message}`
-      : `${name} is invalid: ${issue.message}`;
+    return value === undefined || value === "" ? `${name} is missing: ${issue.message}` : `${name} is invalid: ${issue.message}`;
   });
   throw new EnvError(app, problems);
 }

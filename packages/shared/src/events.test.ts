@@ -5,8 +5,12 @@ import { uuidv7 } from "./ids";
 describe("event envelope", () => {
   it("accepts one event of each kind", () => {
     const occurred_at = "2026-11-20T08:15:00Z";
-    expect(eventInputSchema.safeParse({ kind: "user_activity", type: "user.login", occurred_at, actor: { email: "a@b.c" } }).success).toBe(true);
-    expect(eventInputSchema.safeParse({ kind: "system", type: "sync.dbt.started", occurred_at, source: "dbt" }).success).toBe(true);
+    expect(
+      eventInputSchema.safeParse({ kind: "user_activity", type: "user.login", occurred_at, actor: { email: "a@b.c" } }).success,
+    ).toBe(true);
+    expect(eventInputSchema.safeParse({ kind: "system", type: "sync.dbt.started", occurred_at, source: "dbt" }).success).toBe(
+      true,
+    );
     const interaction = eventInputSchema.safeParse({
       kind: "interaction",
       type: "ai.interaction",
@@ -36,7 +40,12 @@ describe("event envelope", () => {
   });
 
   it("limits field sizes", () => {
-    const long = eventInputSchema.safeParse({ kind: "system", type: "x", occurred_at: "2026-11-20T08:15:00Z", source: "s".repeat(300) });
+    const long = eventInputSchema.safeParse({
+      kind: "system",
+      type: "x",
+      occurred_at: "2026-11-20T08:15:00Z",
+      source: "s".repeat(300),
+    });
     expect(long.error?.issues[0]?.path).toEqual(["source"]);
   });
 });

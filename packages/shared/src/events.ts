@@ -15,7 +15,10 @@ export const MAX_METADATA_BYTES = 32_768;
 const short = z.string().min(1).max(MAX_SHORT, `must be at most ${MAX_SHORT} characters`);
 
 /** RFC 3339 timestamp with an explicit offset, e.g. 2026-11-20T08:15:00Z. */
-export const timestamp = z.iso.datetime({ offset: true, message: "must be an ISO 8601 timestamp with a time zone, e.g. 2026-11-20T08:15:00Z" });
+export const timestamp = z.iso.datetime({
+  offset: true,
+  message: "must be an ISO 8601 timestamp with a time zone, e.g. 2026-11-20T08:15:00Z",
+});
 
 export const eventType = z
   .string()
@@ -38,11 +41,9 @@ export const targetSchema = z.strictObject({
   version: short.optional(),
 });
 
-export const metadataSchema = z
-  .record(z.string(), z.unknown())
-  .refine((m) => JSON.stringify(m).length <= MAX_METADATA_BYTES, {
-    message: `must be at most ${MAX_METADATA_BYTES} bytes of JSON`,
-  });
+export const metadataSchema = z.record(z.string(), z.unknown()).refine((m) => JSON.stringify(m).length <= MAX_METADATA_BYTES, {
+  message: `must be at most ${MAX_METADATA_BYTES} bytes of JSON`,
+});
 
 const common = {
   /** Client-supplied id: makes ingestion idempotent within the tenant. */

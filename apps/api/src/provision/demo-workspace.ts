@@ -22,14 +22,22 @@ const people: { name: string; email: string; role: Role }[] = [
  * Seeds the demo workspace on first start: users of every role, an organization, and a few thousand
  * events of all three kinds over the last 14 days. Does nothing when it already exists.
  */
-export async function seedDemoWorkspace(db: Db, auth: Auth): Promise<{ created: boolean; organizationId: string; events: number }> {
-  const [existing] = await db.select({ id: schema.organization.id }).from(schema.organization).where(eq(schema.organization.slug, DEMO_SLUG));
+export async function seedDemoWorkspace(
+  db: Db,
+  auth: Auth,
+): Promise<{ created: boolean; organizationId: string; events: number }> {
+  const [existing] = await db
+    .select({ id: schema.organization.id })
+    .from(schema.organization)
+    .where(eq(schema.organization.slug, DEMO_SLUG));
   if (existing) return { created: false, organizationId: existing.id, events: 0 };
 
   const users: { id: string; name: string; email: string; role: Role }[] = [];
   for (const p of people) {
     const [found] = await db.select({ id: schema.user.id }).from(schema.user).where(eq(schema.user.email, p.email));
-    const id = found?.id ?? (await auth.api.signUpEmail({ body: { name: p.name, email: p.email, password: DEMO_LOGIN.password } })).user.id;
+    const id =
+      found?.id ??
+      (await auth.api.signUpEmail({ body: { name: p.name, email: p.email, password: DEMO_LOGIN.password } })).user.id;
     users.push({ ...p, id });
   }
   const owner = users[0]!;

@@ -15,7 +15,9 @@ export async function ensureInitialOrganization(
 ): Promise<{ organizationId: string; createdUser: boolean; createdOrg: boolean }> {
   const email = init.email.toLowerCase();
   const [found] = await db.select({ id: schema.user.id }).from(schema.user).where(eq(schema.user.email, email));
-  const userId = found?.id ?? (await auth.api.signUpEmail({ body: { name: email.split("@")[0] ?? email, email, password: init.password } })).user.id;
+  const userId =
+    found?.id ??
+    (await auth.api.signUpEmail({ body: { name: email.split("@")[0] ?? email, email, password: init.password } })).user.id;
 
   const [org] = await db
     .select({ id: schema.organization.id })

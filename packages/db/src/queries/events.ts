@@ -90,9 +90,7 @@ export async function listEvents(
     if (input.kind) conditions.push(eq(events.kind, input.kind));
     if (input.cursor) {
       const { t, id } = input.cursor;
-      conditions.push(
-        or(lt(events.occurredAt, t), and(eq(events.occurredAt, t), sql`${events.id} < ${id}::uuid`)) ?? sql`true`,
-      );
+      conditions.push(or(lt(events.occurredAt, t), and(eq(events.occurredAt, t), sql`${events.id} < ${id}::uuid`)) ?? sql`true`);
     }
     const rows = await tx
       .select({

@@ -100,7 +100,15 @@ export function demoEvents(people: DemoPerson[], options: { now?: Date; days?: n
       if (ago > span) continue;
       const duration = r.int(20_000, 900_000);
       const failed = r.chance(0.07);
-      out.push({ kind: "system", type: `sync.${source}.started`, occurredAt: at(ago + duration), status: "in_progress", source, actorType: "system", metadata: { run_id: r.id("run") } });
+      out.push({
+        kind: "system",
+        type: `sync.${source}.started`,
+        occurredAt: at(ago + duration),
+        status: "in_progress",
+        source,
+        actorType: "system",
+        metadata: { run_id: r.id("run") },
+      });
       out.push({
         kind: "system",
         type: `sync.${source}.${failed ? "failed" : "finished"}`,
@@ -109,12 +117,23 @@ export function demoEvents(people: DemoPerson[], options: { now?: Date; days?: n
         source,
         durationMs: duration,
         actorType: "system",
-        metadata: failed ? { error: "timeout after 300s", run_id: r.id("run") } : { rows: r.int(100, 500_000), run_id: r.id("run") },
+        metadata: failed
+          ? { error: "timeout after 300s", run_id: r.id("run") }
+          : { rows: r.int(100, 500_000), run_id: r.id("run") },
       });
     }
     if (r.chance(0.5)) {
       const dest = r.pick(["slack", "email", "pagerduty", "webhook"]);
-      out.push({ kind: "system", type: "alert.delivered", occurredAt: at(d * 3_600_000 + r.int(0, 7_000_000)), status: r.chance(0.95) ? "success" : "failure", source: dest, targetType: "alert_rule", targetName: r.pick(["Freshness: orders", "Volume: events", "Schema change: payments"]), metadata: { destination: dest } });
+      out.push({
+        kind: "system",
+        type: "alert.delivered",
+        occurredAt: at(d * 3_600_000 + r.int(0, 7_000_000)),
+        status: r.chance(0.95) ? "success" : "failure",
+        source: dest,
+        targetType: "alert_rule",
+        targetName: r.pick(["Freshness: orders", "Volume: events", "Schema change: payments"]),
+        metadata: { destination: dest },
+      });
     }
   }
 
@@ -125,8 +144,14 @@ export function demoEvents(people: DemoPerson[], options: { now?: Date; days?: n
     const start = r.int(120_000, span);
     const turns = r.int(1, 5);
     const model = r.weighted(models);
-    const source = r.weighted([["chat", 6], ["agent", 3], ["api", 1], ["code", 1]] as const);
-    const agent = source === "agent" ? r.pick(["catalog-assistant", "alamigo", "sql-helper"]) : source === "chat" ? "ask-logbook" : null;
+    const source = r.weighted([
+      ["chat", 6],
+      ["agent", 3],
+      ["api", 1],
+      ["code", 1],
+    ] as const);
+    const agent =
+      source === "agent" ? r.pick(["catalog-assistant", "alamigo", "sql-helper"]) : source === "chat" ? "ask-logbook" : null;
     for (let t = 0; t < turns; t++) {
       const [intent, question, baseType] = r.pick(questions);
       const isError = r.chance(0.06);
@@ -135,7 +160,10 @@ export function demoEvents(people: DemoPerson[], options: { now?: Date; days?: n
       const output = isError ? 0 : r.int(80, 1800);
       const tools =
         responseType === "rag_answer"
-          ? [{ name: "search_catalog", type: "tool", count: r.int(1, 3) }, { name: "get_data_schema", type: "tool", count: r.int(0, 2) }]
+          ? [
+              { name: "search_catalog", type: "tool", count: r.int(1, 3) },
+              { name: "get_data_schema", type: "tool", count: r.int(0, 2) },
+            ]
           : responseType === "connector_troubleshoot"
             ? [{ name: "get_connector_runs", type: "tool", count: r.int(1, 2) }]
             : [];
@@ -154,7 +182,12 @@ export function demoEvents(people: DemoPerson[], options: { now?: Date; days?: n
         model,
         agent,
         source,
-        platform: r.weighted([["web", 6], ["slack", 2], ["vscode", 1], ["api", 1]] as const),
+        platform: r.weighted([
+          ["web", 6],
+          ["slack", 2],
+          ["vscode", 1],
+          ["api", 1],
+        ] as const),
         protocol: r.chance(0.8) ? "http" : "mcp",
         productArea: r.pick(["catalog", "agent_studio", "data_quality"]),
         tier: r.chance(0.7) ? "paid" : "free",

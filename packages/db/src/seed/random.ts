@@ -23,7 +23,10 @@ export function createRandom(seed: number) {
       }
       return pairs[pairs.length - 1]![0];
     },
-    id: (prefix: string) => `${prefix}_${Math.floor(next() * 36 ** 8).toString(36).padStart(8, "0")}`,
+    id: (prefix: string) =>
+      `${prefix}_${Math.floor(next() * 36 ** 8)
+        .toString(36)
+        .padStart(8, "0")}`,
   };
 }
 export type Random = ReturnType<typeof createRandom>;

@@ -66,7 +66,10 @@ export async function resolveRedis(givenUrl?: string): Promise<RedisService> {
     child.once("error", (e) => resolve(e));
     child.once("spawn", () => resolve(null));
   });
-  if (spawnError) throw new Error(`No Redis answers on 127.0.0.1:6379 and redis-server could not be started (${spawnError.message}). ${REDIS_INSTALL_HELP}`);
+  if (spawnError)
+    throw new Error(
+      `No Redis answers on 127.0.0.1:6379 and redis-server could not be started (${spawnError.message}). ${REDIS_INSTALL_HELP}`,
+    );
   const url = `redis://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
     if (await pingRedis(url, 200)) break;

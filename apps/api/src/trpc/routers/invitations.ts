@@ -22,7 +22,10 @@ export const invitationsRouter = router({
       .innerJoin(schema.organization, eq(schema.organization.id, schema.invitation.organizationId))
       .where(eq(schema.invitation.id, input.invitationId));
     if (!inv || inv.email.toLowerCase() !== ctx.user.email.toLowerCase()) {
-      throw new TRPCError({ code: "NOT_FOUND", message: "No invitation for your account at this link. Sign in with the invited email address." });
+      throw new TRPCError({
+        code: "NOT_FOUND",
+        message: "No invitation for your account at this link. Sign in with the invited email address.",
+      });
     }
     return { ...inv, expired: inv.expiresAt.getTime() < Date.now() };
   }),
