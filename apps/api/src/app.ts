@@ -1,10 +1,13 @@
 import type { Db } from "@logbook/db/client";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { Hono } from "hono";
+import { Redis } from "ioredis";
 import { createAuth } from "./auth/auth";
 import { authRoute } from "./auth/auth-route";
 import { clientIpFrom } from "./http/client-ip";
 import { mountWebUi } from "./http/web-ui";
+import { classificationHandoff } from "./ingest/classification-handoff";
+import { v1Api } from "./rest/v1";
 import { createContext } from "./trpc/context";
 import { appRouter } from "./trpc/router";
 
@@ -12,6 +15,9 @@ export interface AppOptions {
   db: Db;
   baseURL: string;
   secret: string;
+  redisUrl: string;
+  /** BullMQ key prefix shared with the worker (default "logbook"). */
+  queuePrefix?: string;
   trustedOrigins?: string[];
   webDir?: string;
   /** Take the caller's IP from X-Forwarded-For (only behind a proxy that sets it). */
@@ -64,9 +70,29 @@ export function createApp(options: AppOptions) {
     }),
   );
 
+  // Rate limits must fail fast when Redis is away (requests are then let through), never queue up.
+  const limiterRedis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  limiterRedis.on("error", () => {});
+  const queueRedis = new Redis(options.redisUrl, { maxRetriesPerRequest: 2 });
+  queueRedis.on("error", () => {});
+  const handoff = classificationHandoff(queueRedis, options.queuePrefix ?? "logbook", log);
+  app.route(
+    "/v1",
+    v1Api({
+      db: options.db,
+      redis: limiterRedis,
+      // After the commit and off the response path: the events are stored whatever Redis does.
+      onUnlabelled: async (tenantId, ids) => void handoff.enqueue(tenantId, ids),
+      log,
+    }),
+  );
   app.all("/api/*", (c) => c.json({ error: { code: "not_found", message: `No route ${c.req.method} ${c.req.path}` } }, 404));
-  app.all("/v1/*", (c) => c.json({ error: { code: "not_found", message: `No route ${c.req.method} ${c.req.path}` } }, 404));
 
   if (options.webDir) mountWebUi(app, options.webDir);
-  return { app, auth };
+  const close = async () => {
+    await handoff.queue.close().catch(() => {});
+    limiterRedis.disconnect();
+    queueRedis.disconnect();
+  };
+  return { app, auth, handoff, close };
 }

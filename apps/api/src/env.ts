@@ -21,6 +21,11 @@ const schema = z
     ),
     /** Directory of the built web UI to serve at /; unset in API-only deployments. */
     LOGBOOK_WEB_DIR: optionalString,
+    /** BullMQ key prefix shared with the worker. */
+    LOGBOOK_QUEUE_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9:_-]+$/, "letters, digits, : _ - only")
+      .default("logbook"),
     /** Set when a reverse proxy in front of Logbook sets X-Forwarded-For (used for audit IPs). */
     LOGBOOK_TRUST_PROXY: z
       .enum(["true", "false", "1", "0", ""], { message: "must be true or false" })

@@ -36,8 +36,10 @@ async function main() {
       .filter(Boolean) ?? [];
   const handle = createDb(env.DATABASE_URL, { application: "logbook-api" });
   await migrate(handle.pool);
-  const { app, auth } = createApp({
+  const { app, auth, close } = createApp({
     db: handle.db,
+    redisUrl: env.REDIS_URL,
+    queuePrefix: env.LOGBOOK_QUEUE_PREFIX,
     baseURL,
     secret,
     trustedOrigins: [...local, ...extra],
@@ -84,6 +86,7 @@ async function main() {
     stoppingAt = Date.now();
     console.log(`logbook api: ${signal}, closing`);
     server.close(async () => {
+      await close();
       await handle.close();
       process.exit(0);
     });

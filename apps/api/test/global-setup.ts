@@ -5,5 +5,7 @@ import type { TestProject } from "vitest/node";
 export default async function setup(project: TestProject) {
   const services = await startTestServices("api", process.env);
   project.provide("databaseUrl", services.databaseUrl);
+  project.provide("redisUrl", services.redisUrl);
+  project.provide("queuePrefix", `logbook-test-${process.pid}-${Date.now().toString(36)}`);
   return () => services.stop();
 }

@@ -12,17 +12,29 @@ export type App = ReturnType<typeof createApp>["app"];
 export type Auth = ReturnType<typeof createApp>["auth"];
 
 /** The app in-process on the run's database; `logs` collects what it logs (500s show up there). */
-export function startApp() {
+export function startApp(options: { queuePrefix?: string } = {}) {
   const handle = createDb(inject("databaseUrl"), { max: 5, application: "logbook-api-test" });
   const logs: string[] = [];
-  const { app, auth } = createApp({
+  const { app, auth, handoff, close } = createApp({
     db: handle.db,
+    redisUrl: inject("redisUrl"),
+    queuePrefix: options.queuePrefix ?? inject("queuePrefix"),
     baseURL: BASE_URL,
     secret: SECRET,
     trustProxy: true,
     log: (l) => logs.push(l),
   });
-  return { app, auth, db: handle.db, logs, close: () => handle.close() };
+  return {
+    app,
+    auth,
+    handoff,
+    db: handle.db,
+    logs,
+    close: async () => {
+      await close();
+      await handle.close();
+    },
+  };
 }
 
 /** Unique per call, so test files sharing one database never collide. */

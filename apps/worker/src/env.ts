@@ -25,7 +25,7 @@ export const workerEnvSchema = z.object({
   /** Jobs run at the same time per queue. */
   WORKER_CONCURRENCY: positiveInt(4, 100),
   /** Namespace of BullMQ's Redis keys; lets several Logbooks (or test runs) share one Redis. */
-  WORKER_QUEUE_PREFIX: z.preprocess(
+  LOGBOOK_QUEUE_PREFIX: z.preprocess(
     (v) => (v === "" || v === undefined ? "logbook" : v),
     z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be 1-64 letters, digits, '_', '.' or '-'"),
   ),

@@ -21,14 +21,14 @@ const runtime = await startWorkerRuntime({
   redisUrl: env.REDIS_URL,
   healthPort: env.WORKER_HEALTH_PORT,
   concurrency: env.WORKER_CONCURRENCY,
-  prefix: env.WORKER_QUEUE_PREFIX,
+  prefix: env.LOGBOOK_QUEUE_PREFIX,
   log,
 }).catch((error: unknown) => fail("worker not started", error));
 log("worker started", {
   queues: Object.keys(runtime.queues),
   healthPort: runtime.healthPort,
   concurrency: env.WORKER_CONCURRENCY,
-  prefix: env.WORKER_QUEUE_PREFIX,
+  prefix: env.LOGBOOK_QUEUE_PREFIX,
 });
 
 // Ctrl-C in a terminal reaches this process and the launcher, which then sends SIGTERM too: only a

@@ -1,8 +1,8 @@
 import { classifyBatchProcessor } from "./processors/classification/classify-batch";
 import { ensurePartitionsProcessor } from "./processors/partitions/ensure-partitions";
 import { defineQueue } from "./queue-definition";
-import { CLASSIFICATION_QUEUE, classifyBatchPayload } from "./queues/classification";
-import { ensurePartitionsPayload, PARTITIONS_QUEUE } from "./queues/partitions";
+import { CLASSIFICATION_QUEUE, classifyBatchPayload } from "@logbook/shared/jobs/classification";
+import { ensurePartitionsPayload, PARTITIONS_QUEUE } from "@logbook/shared/jobs/partitions";
 
 const HOUR = 60 * 60 * 1000;
 

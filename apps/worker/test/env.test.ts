@@ -24,7 +24,7 @@ describe("worker env", () => {
       REDIS_URL: "redis://h:6379",
       WORKER_HEALTH_PORT: 3001,
       WORKER_CONCURRENCY: 4,
-      WORKER_QUEUE_PREFIX: "logbook",
+      LOGBOOK_QUEUE_PREFIX: "logbook",
     });
     expect(
       loadWorkerEnv({ DATABASE_URL: "postgresql://h/db", REDIS_URL: "redis://h", WORKER_HEALTH_PORT: "0" }).WORKER_HEALTH_PORT,

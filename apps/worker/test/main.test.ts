@@ -16,7 +16,7 @@ describe("tsx src/main.ts", () => {
         DATABASE_URL: databaseUrl,
         REDIS_URL: redisUrl,
         WORKER_HEALTH_PORT: "0",
-        WORKER_QUEUE_PREFIX: prefixFor("main"),
+        LOGBOOK_QUEUE_PREFIX: prefixFor("main"),
       },
       stdio: ["ignore", "pipe", "pipe"],
     });

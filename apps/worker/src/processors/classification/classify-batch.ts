@@ -1,4 +1,4 @@
-import type { ClassifyBatchPayload } from "../../queues/classification";
+import type { ClassifyBatchPayload } from "@logbook/shared/jobs/classification";
 import type { JobContext } from "../../queue-definition";
 
 /**

@@ -1,0 +1,117 @@
+import type { Db } from "@logbook/db/client";
+import { type IngestRow, storeEvents } from "@logbook/db/queries/ingest";
+import { type EventEnvelope, eventInputSchema, eventKinds } from "@logbook/shared/events";
+import type { Redactor } from "@logbook/shared/privacy";
+import type { z } from "zod";
+import { toRow } from "./to-row";
+
+export const MAX_FUTURE_MS = 24 * 3600_000;
+export const MAX_AGE_DAYS = 400;
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+export type EventOutcome =
+  | { index: number; status: "accepted" | "duplicate"; id: string; client_id: string | null }
+  | { index: number; status: "rejected"; client_id: string | null; errors: FieldError[] };
+
+export interface IngestResult {
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  results: EventOutcome[];
+}
+
+function issuesToErrors(issues: z.core.$ZodIssue[]): FieldError[] {
+  return issues.map((issue) => {
+    const path = issue.path.map(String).join(".");
+    if (issue.code === "unrecognized_keys") {
+      return { path: path || "(event)", message: `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.join(", ")}` };
+    }
+    return { path: path || "(event)", message: issue.message };
+  });
+}
+
+/** Validates one raw event: the envelope of its kind, then the time bounds. */
+export function validateEvent(
+  raw: unknown,
+  now = Date.now(),
+): { ok: true; event: EventEnvelope } | { ok: false; errors: FieldError[] } {
+  if (!raw || typeof raw !== "object" || Array.isArray(raw)) {
+    return { ok: false, errors: [{ path: "(event)", message: "an event must be a JSON object" }] };
+  }
+  const kind = (raw as { kind?: unknown }).kind;
+  if (typeof kind !== "string" || !(eventKinds as readonly string[]).includes(kind)) {
+    return {
+      ok: false,
+      errors: [
+        { path: "kind", message: `unknown kind ${JSON.stringify(kind ?? null)}; expected one of ${eventKinds.join(", ")}` },
+      ],
+    };
+  }
+  const parsed = eventInputSchema.safeParse(raw);
+  if (!parsed.success) return { ok: false, errors: issuesToErrors(parsed.error.issues) };
+  const at = Date.parse(parsed.data.occurred_at);
+  if (at > now + MAX_FUTURE_MS) {
+    return { ok: false, errors: [{ path: "occurred_at", message: "is more than 24 hours in the future" }] };
+  }
+  if (at < now - MAX_AGE_DAYS * 86_400_000) {
+    return { ok: false, errors: [{ path: "occurred_at", message: `is more than ${MAX_AGE_DAYS} days in the past` }] };
+  }
+  return { ok: true, event: parsed.data };
+}
+
+/**
+ * Ingests a batch for one tenant: validates each event against its kind's schema, redacts, stores the
+ * valid ones in one transaction (idempotent by client id) and reports each event's outcome in request
+ * order. Returns after the commit. Interactions still lacking intent or response type are handed to
+ * classification.
+ */
+export async function ingestEvents(
+  deps: { db: Db; onUnlabelled?: (tenantId: string, eventIds: string[]) => Promise<void> },
+  input: { tenantId: string; events: unknown[]; redactor: Redactor | null },
+): Promise<IngestResult> {
+  const now = Date.now();
+  const results: EventOutcome[] = new Array(input.events.length);
+  const rows: IngestRow[] = [];
+  const rowIndex: number[] = [];
+  input.events.forEach((raw, index) => {
+    const clientId = typeof (raw as { id?: unknown })?.id === "string" ? (raw as { id: string }).id : null;
+    const checked = validateEvent(raw, now);
+    if (!checked.ok) {
+      results[index] = { index, status: "rejected", client_id: clientId, errors: checked.errors };
+      return;
+    }
+    rows.push(toRow(checked.event, input.redactor));
+    rowIndex.push(index);
+  });
+
+  const stored = await storeEvents(deps.db, { tenantId: input.tenantId, rows });
+  const unlabelled: string[] = [];
+  stored.forEach((outcome, i) => {
+    const index = rowIndex[i]!;
+    const row = rows[i]!;
+    results[index] = { index, status: outcome.duplicate ? "duplicate" : "accepted", id: outcome.id, client_id: row.client_id };
+    if (!outcome.duplicate && row.kind === "interaction" && (row.intent == null || row.response_type == null)) {
+      unlabelled.push(outcome.id);
+    }
+  });
+  if (unlabelled.length > 0 && deps.onUnlabelled) await deps.onUnlabelled(input.tenantId, unlabelled);
+
+  let accepted = 0;
+  let duplicates = 0;
+  for (const r of results) {
+    if (r.status === "accepted") accepted++;
+    else if (r.status === "duplicate") duplicates++;
+  }
+  return { accepted, duplicates, rejected: results.length - accepted - duplicates, results };
+}
+
+/** 200 when nothing was rejected, 400 when everything was, 207 when outcomes are mixed. */
+export function ingestStatus(result: IngestResult): 200 | 207 | 400 {
+  if (result.rejected === 0) return 200;
+  if (result.rejected === result.results.length) return 400;
+  return 207;
+}

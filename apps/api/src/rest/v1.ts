@@ -1,0 +1,27 @@
+import type { Db } from "@logbook/db/client";
+import { Hono } from "hono";
+import type { Redis } from "ioredis";
+import { apiKeyAuth } from "./api-key-auth";
+import { mountEventsRoute } from "./events-route";
+import { problem } from "./problem";
+import { rateLimit } from "./rate-limit";
+import { loadTenantSettings, type SettingsVars } from "./tenant-settings";
+
+export interface V1Deps {
+  db: Db;
+  redis: Redis;
+  onUnlabelled?: (tenantId: string, eventIds: string[]) => Promise<void>;
+  log: (line: string) => void;
+}
+
+/**
+ * The public REST API for tenants' systems, authenticated by API key (the tenant is the key's) and
+ * rate-limited per plan: /v1/events (ingest).
+ */
+export function v1Api(deps: V1Deps) {
+  const v1 = new Hono<{ Variables: SettingsVars }>();
+  v1.use("*", apiKeyAuth(deps.db), loadTenantSettings(deps.db), rateLimit(deps.redis, deps.log));
+  mountEventsRoute(v1, deps);
+  v1.all("*", (c) => problem(c, 404, "not_found", `No route ${c.req.method} ${c.req.path}`));
+  return v1;
+}
