@@ -7,6 +7,7 @@ import { authRoute } from "./auth/auth-route";
 import { clientIpFrom } from "./http/client-ip";
 import { mountWebUi } from "./http/web-ui";
 import { classificationHandoff } from "./ingest/classification-handoff";
+import { openApiDocument } from "./rest/openapi";
 import { v1Api } from "./rest/v1";
 import { createContext } from "./trpc/context";
 import { appRouter } from "./trpc/router";
@@ -76,6 +77,8 @@ export function createApp(options: AppOptions) {
   const queueRedis = new Redis(options.redisUrl, { maxRetriesPerRequest: 2 });
   queueRedis.on("error", () => {});
   const handoff = classificationHandoff(queueRedis, options.queuePrefix ?? "logbook", log);
+  const openApi = openApiDocument(options.baseURL);
+  app.get("/v1/openapi.json", (c) => c.json(openApi));
   app.route(
     "/v1",
     v1Api({

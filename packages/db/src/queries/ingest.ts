@@ -131,12 +131,10 @@ export async function storeEvents(db: Db, input: { tenantId: string; rows: Inges
     const withClientId = candidates.filter((i) => rows[i]!.client_id != null);
     const stored = new Set(candidates);
     if (withClientId.length > 0) {
+      const claims = JSON.stringify(withClientId.map((i) => ({ c: rows[i]!.client_id, e: rows[i]!.id, t: rows[i]!.occurred_at })));
       const claimed = await tx.execute<{ client_id: string }>(sql`
         INSERT INTO event_client_ids (tenant_id, client_id, event_id, occurred_at)
-        SELECT ${tenantId}, c, e, t FROM unnest(
-          ${withClientId.map((i) => rows[i]!.client_id)}::text[],
-          ${withClientId.map((i) => rows[i]!.id)}::uuid[],
-          ${withClientId.map((i) => rows[i]!.occurred_at)}::timestamptz[]) AS x(c, e, t)
+        SELECT ${tenantId}, x.c, x.e, x.t FROM json_to_recordset(${claims}::json) AS x(c text, e uuid, t timestamptz)
         ON CONFLICT (tenant_id, client_id) DO NOTHING
         RETURNING client_id`);
       const claimedIds = new Set(claimed.rows.map((r) => r.client_id));
@@ -144,7 +142,8 @@ export async function storeEvents(db: Db, input: { tenantId: string; rows: Inges
       if (taken.length > 0) {
         const existing = await tx.execute<{ client_id: string; event_id: string }>(sql`
           SELECT client_id, event_id FROM event_client_ids
-          WHERE tenant_id = ${tenantId} AND client_id = ANY(${taken.map((i) => rows[i]!.client_id)}::text[])`);
+          WHERE tenant_id = ${tenantId}
+            AND client_id IN (SELECT value FROM json_array_elements_text(${JSON.stringify(taken.map((i) => rows[i]!.client_id))}::json))`);
         const byClientId = new Map(existing.rows.map((r) => [r.client_id, r.event_id]));
         for (const i of taken) {
           stored.delete(i);
@@ -162,7 +161,7 @@ export async function storeEvents(db: Db, input: { tenantId: string; rows: Inges
     const toStore = candidates.filter((i) => stored.has(i)).map((i) => rows[i]!);
     if (toStore.length > 0) {
       const eventsJson = JSON.stringify(
-        toStore.map(({ question, answer, ...r }) => ({ ...r, has_content: question != null || answer != null })),
+        toStore.map(({ question, answer, ...r }) => ({ ...r, redacted: r.redacted ?? false, has_content: question != null || answer != null })),
       );
       await tx.execute(sql`
         INSERT INTO events (tenant_id, received_at, ${sql.raw(eventCols)})

@@ -1,0 +1,140 @@
+// `pnpm bench ingest`: realistic events (mixed kinds, ~600 B metadata, 10% interactions with content)
+// through the real API process — 4 concurrent clients, batches of 500 — and, in the same run, the same
+// rows COPYed straight into the same tables as the physical limit. Also p50/p99 of a 100-event request
+// sent while the load runs. Options: --seconds N (load duration per run, default 10), --runs N (default 3).
+import { once } from "node:events";
+import { createApiKey } from "@logbook/db/queries/api-keys";
+import { setTenantPlan } from "@logbook/db/queries/tenant-settings";
+import { eventInputSchema } from "@logbook/shared/events";
+import pg from "pg";
+import copyStreams from "pg-copy-streams";
+import { toRow } from "../../apps/api/src/ingest/to-row";
+import { benchDatabase, median, percentile } from "./_services";
+import { startApiProcess } from "./_api-process";
+import { benchEvents } from "./_events";
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+
+let reported = false;
+
+async function post(url: string, key: string, body: string): Promise<{ status: number; accepted: number }> {
+  const res = await fetch(`${url}/v1/events`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body,
+  });
+  const json = (await res.json()) as { accepted?: number };
+  if (res.status !== 200 && !reported) {
+    reported = true;
+    console.log(`first failed request: HTTP ${res.status} ${JSON.stringify(json).slice(0, 300)}`);
+  }
+  return { status: res.status, accepted: json.accepted ?? 0 };
+}
+
+async function apiRun(url: string, key: string, seconds: number, seed: number) {
+  const batches = Array.from({ length: 4 }, (_, c) => Array.from({ length: 8 }, (_, b) => JSON.stringify({ events: benchEvents(500, seed * 1000 + c * 100 + b) })));
+  const deadline = performance.now() + seconds * 1000;
+  let accepted = 0;
+  let failures = 0;
+  const started = performance.now();
+  const clients = batches.map(async (mine, c) => {
+    for (let i = 0; performance.now() < deadline; i++) {
+      // Fresh client ids each round so nothing is a duplicate.
+      const body = i < mine.length ? mine[i]! : JSON.stringify({ events: benchEvents(500, seed * 100_000 + c * 10_000 + i) });
+      const r = await post(url, key, body);
+      if (r.status === 200) accepted += r.accepted;
+      else failures++;
+    }
+  });
+  // One more client measures the latency of a 100-event request under that load.
+  const latencies: number[] = [];
+  const probe = (async () => {
+    for (let i = 0; performance.now() < deadline - 200; i++) {
+      const body = JSON.stringify({ events: benchEvents(100, seed * 7_000_000 + i) });
+      const t = performance.now();
+      await post(url, key, body);
+      latencies.push(performance.now() - t);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  })();
+  await Promise.all([...clients, probe]);
+  const elapsed = (performance.now() - started) / 1000;
+  return { eventsPerS: accepted / elapsed, failures, latencies };
+}
+
+const csv = (v: unknown): string => {
+  if (v === null || v === undefined) return "";
+  const s = typeof v === "object" ? JSON.stringify(v) : String(v);
+  return `"${s.replace(/"/g, '""')}"`;
+};
+const COLS = ["tenant_id", "id", "occurred_at", "kind", "type", "client_id", "status", "actor_id", "actor_email", "ip", "target_type", "target_name", "source", "duration_ms", "session_id", "model", "agent", "platform", "protocol", "input_tokens", "output_tokens", "tool_calls", "has_content", "metadata", "intent", "response_type", "labels"] as const;
+
+async function copyRun(databaseUrl: string, count: number, seed: number) {
+  const events = benchEvents(count, seed).map((e) => toRow(eventInputSchema.parse(e), null));
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  const tenant = `copy_${seed}`;
+  const started = performance.now();
+  const stream = client.query(copyStreams.from(`COPY events (${COLS.join(", ")}) FROM STDIN WITH (FORMAT csv)`));
+  for (const r of events) {
+    const row = { ...r, tenant_id: tenant, has_content: r.question != null || r.answer != null } as Record<string, unknown>;
+    if (!stream.write(`${COLS.map((c) => csv(row[c])).join(",")}\n`)) await once(stream, "drain");
+  }
+  stream.end();
+  await once(stream, "finish");
+  const contents = client.query(copyStreams.from("COPY event_contents (tenant_id, event_id, occurred_at, question, answer) FROM STDIN WITH (FORMAT csv)"));
+  for (const r of events) {
+    if (r.question == null && r.answer == null) continue;
+    if (!contents.write(`${[tenant, r.id, r.occurred_at, r.question, r.answer].map(csv).join(",")}\n`)) await once(contents, "drain");
+  }
+  contents.end();
+  await once(contents, "finish");
+  const seconds = (performance.now() - started) / 1000;
+  await client.end();
+  return count / seconds;
+}
+
+export async function run() {
+  const seconds = arg("seconds", 10);
+  const runs = arg("runs", 3);
+  const db = await benchDatabase("ingest");
+  const databaseUrl = db.pool.options.connectionString as string;
+  const api = await startApiProcess({ DATABASE_URL: databaseUrl, REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379", LOGBOOK_QUEUE_PREFIX: `bench-${Date.now()}` });
+  try {
+    const tenantId = "bench_ingest";
+    await setTenantPlan(db.db, { tenantId, plan: "enterprise" });
+    const { key } = await createApiKey(db.db, { tenantId, name: "bench" });
+    // Warm-up: JIT, connection pools, partitions.
+    await apiRun(api.url, key, 2, 999);
+    const api_rates: number[] = [];
+    const copy_rates: number[] = [];
+    const ratios: number[] = [];
+    const latencies: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const a = await apiRun(api.url, key, seconds, i + 1);
+      const c = await copyRun(databaseUrl, Math.max(50_000, Math.round(a.eventsPerS * seconds)), 500 + i);
+      api_rates.push(a.eventsPerS);
+      copy_rates.push(c);
+      ratios.push(a.eventsPerS / c);
+      latencies.push(...a.latencies);
+      console.log(
+        `run ${i + 1}: API ${Math.round(a.eventsPerS)} events/s (${a.failures} failed requests), COPY ${Math.round(c)} events/s, ratio ${(a.eventsPerS / c).toFixed(2)}, 100-event request p50 ${percentile(a.latencies, 50).toFixed(1)} ms p99 ${percentile(a.latencies, 99).toFixed(1)} ms`,
+      );
+    }
+    const figures = {
+      api_events_per_s: Math.round(median(api_rates)),
+      copy_events_per_s: Math.round(median(copy_rates)),
+      ratio: Number(median(ratios).toFixed(3)),
+      p50_ms_100: Number(percentile(latencies, 50).toFixed(1)),
+      p99_ms_100: Number(percentile(latencies, 99).toFixed(1)),
+    };
+    console.log(`medians of ${runs} runs: API ${figures.api_events_per_s} events/s, COPY ${figures.copy_events_per_s} events/s, ratio ${figures.ratio}; 100-event request p50 ${figures.p50_ms_100} ms, p99 ${figures.p99_ms_100} ms (all runs pooled)`);
+    return figures;
+  } finally {
+    await api.stop();
+    await db.stopAll();
+  }
+}
