@@ -46,6 +46,16 @@ const schema = z
       (v) => (v === "" ? undefined : v),
       z.string().min(8, "must be at least 8 characters").optional(),
     ),
+    /** An API key provisioned for the LOGBOOK_INIT_* organization on start (headless set-ups). */
+    LOGBOOK_INIT_API_KEY: z.preprocess(
+      (v) => (v === "" ? undefined : v),
+      z
+        .string()
+        .refine((v) => v.startsWith("lb_"), "must start with lb_ (e.g. lb_ followed by 40 random letters and digits)")
+        .refine((v) => v.length >= 32 && v.length <= 200, "must be 32 to 200 characters long")
+        .refine((v) => /^[\x21-\x7e]+$/.test(v), "must not contain spaces or non-ASCII characters")
+        .optional(),
+    ),
     /** Users (by email) who get the platform role operator on start, comma-separated. */
     LOGBOOK_OPERATOR_EMAILS: optionalString,
   })
@@ -59,6 +69,14 @@ const schema = z
       ] as const) {
         if (!value) ctx.addIssue({ code: "custom", path: [name], message: "set all three LOGBOOK_INIT_* variables together" });
       }
+    }
+    if (env.LOGBOOK_INIT_API_KEY && !init.every(Boolean)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["LOGBOOK_INIT_API_KEY"],
+        message:
+          "needs LOGBOOK_INIT_ORG_NAME, LOGBOOK_INIT_USER_EMAIL and LOGBOOK_INIT_USER_PASSWORD (the key is provisioned for that organization)",
+      });
     }
   });
 

@@ -6,7 +6,8 @@ import { migrate } from "@logbook/db/migrate";
 import { EnvError } from "@logbook/shared/env";
 import { createApp } from "./app";
 import { loadApiEnv } from "./env";
-import { DEMO_LOGIN, seedDemoWorkspace } from "./provision/demo-workspace";
+import { DEMO_API_KEY, DEMO_LOGIN, seedDemoWorkspace } from "./provision/demo-workspace";
+import { ensureProvisionedApiKey } from "./provision/initial-api-key";
 import { ensureInitialOrganization } from "./provision/initial-organization";
 import { grantOperators } from "./provision/operators";
 
@@ -56,11 +57,22 @@ async function main() {
     console.log(
       `logbook api: initial organization "${env.LOGBOOK_INIT_ORG_NAME}" ${init.createdOrg ? "created" : "exists"}, owner ${env.LOGBOOK_INIT_USER_EMAIL}`,
     );
+    if (env.LOGBOOK_INIT_API_KEY) {
+      const key = await ensureProvisionedApiKey(handle.db, {
+        tenantId: init.organizationId,
+        key: env.LOGBOOK_INIT_API_KEY,
+        name: "Initial key",
+        createdBy: init.userId,
+      });
+      const state = key.created ? "provisioned" : key.status === "valid" ? "exists" : `exists but is ${key.status}`;
+      console.log(`logbook api: LOGBOOK_INIT_API_KEY ${state} (${env.LOGBOOK_INIT_API_KEY.slice(0, 12)}…)`);
+    }
   }
   let demo: Awaited<ReturnType<typeof seedDemoWorkspace>> | null = null;
   if (env.LOGBOOK_DEMO) {
     demo = await seedDemoWorkspace(handle.db, auth);
     if (demo.created) console.log(`logbook api: demo workspace seeded with ${demo.events} events`);
+    else if (demo.apiKeyCreated) console.log("logbook api: demo API key added to the existing demo workspace");
   }
   if (env.LOGBOOK_OPERATOR_EMAILS) {
     const granted = await grantOperators(handle.db, env.LOGBOOK_OPERATOR_EMAILS.split(","));
@@ -70,7 +82,7 @@ async function main() {
     console.log(`logbook api listening on ${baseURL} (port ${info.port})`);
     if (demo) {
       console.log(
-        `\n  Logbook is running: ${baseURL}\n  Demo workspace: sign in as ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}\n`,
+        `\n  Logbook is running: ${baseURL}\n  Demo workspace: sign in as ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}\n  Demo API key: ${DEMO_API_KEY}\n`,
       );
     }
   });

@@ -137,6 +137,9 @@ export const auditTypes = {
   memberRoleChanged: "member.role_changed",
   memberRemoved: "member.removed",
   invitationCanceled: "invitation.canceled",
+  apiKeyCreated: "api_key.created",
+  apiKeyRevoked: "api_key.revoked",
+  privacyUpdated: "privacy.updated",
 } as const;
 
 /** Tenant id of the platform's own audit trail (operators; failed sign-ins of unknown accounts). */

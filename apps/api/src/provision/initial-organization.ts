@@ -12,7 +12,7 @@ export async function ensureInitialOrganization(
   db: Db,
   auth: Auth,
   init: { orgName: string; email: string; password: string },
-): Promise<{ organizationId: string; createdUser: boolean; createdOrg: boolean }> {
+): Promise<{ organizationId: string; userId: string; createdUser: boolean; createdOrg: boolean }> {
   const email = init.email.toLowerCase();
   const [found] = await db.select({ id: schema.user.id }).from(schema.user).where(eq(schema.user.email, email));
   const userId =
@@ -24,9 +24,9 @@ export async function ensureInitialOrganization(
     .from(schema.organization)
     .innerJoin(schema.member, eq(schema.member.organizationId, schema.organization.id))
     .where(and(eq(schema.organization.name, init.orgName), eq(schema.member.userId, userId)));
-  if (org) return { organizationId: org.id, createdUser: !found, createdOrg: false };
+  if (org) return { organizationId: org.id, userId, createdUser: !found, createdOrg: false };
 
   const created = await auth.api.createOrganization({ body: { name: init.orgName, slug: slugify(init.orgName), userId } });
   if (!created) throw new Error("initial organization was not created");
-  return { organizationId: created.id, createdUser: !found, createdOrg: true };
+  return { organizationId: created.id, userId, createdUser: !found, createdOrg: true };
 }
