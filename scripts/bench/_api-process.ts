@@ -6,16 +6,31 @@ import { freePort } from "@logbook/shared/node/redis-service";
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
 /** Runs the real API process (as the launcher does) on a free port until `stop()`. */
-export async function startApiProcess(env: Record<string, string>): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
+export async function startApiProcess(
+  env: Record<string, string>,
+): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
   const port = await freePort();
   const child = spawn(process.execPath, ["--import", "tsx", join(root, "apps/api/src/main.ts")], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), LOGBOOK_DEMO: "false", NODE_ENV: "production", BETTER_AUTH_SECRET: "bench-secret-bench-secret-bench-secret-0000", ...env },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      LOGBOOK_DEMO: "false",
+      NODE_ENV: "production",
+      BETTER_AUTH_SECRET: "bench-secret-bench-secret-bench-secret-0000",
+      ...env,
+    },
     stdio: ["ignore", "ignore", "inherit"],
   });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 300; i++) {
-    if (await fetch(`${url}/health`).then((r) => r.ok, () => false)) break;
+    if (
+      await fetch(`${url}/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
     if (child.exitCode !== null) throw new Error("API process exited during start");
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { createRandom } from "@logbook/db/seed/random";
 
-const words = "catalog warehouse lineage freshness schema connector dashboard metric owner table column policy sync alert".split(" ");
+const words = "catalog warehouse lineage freshness schema connector dashboard metric owner table column policy sync alert".split(
+  " ",
+);
 
 /**
  * Realistic ingest events: mixed kinds, ~600 B of metadata each, 10% interactions with content,
@@ -42,9 +44,23 @@ export function benchEvents(count: number, seed: number): Record<string, unknown
         answer: "Open Catalog → Tables, select the table, choose Create data product, add an owner and publish. ".repeat(3),
       });
     } else if (roll < 0.55) {
-      out.push({ ...base, kind: "user_activity", type: r.pick(["user.login", "test.updated", "incident.resolved"]), status: "success", actor: { id: `u_${r.int(1, 200)}`, email: `user${r.int(1, 200)}@example.com`, ip: "203.0.113.9" }, target: { type: "test", name: "freshness: orders" } });
+      out.push({
+        ...base,
+        kind: "user_activity",
+        type: r.pick(["user.login", "test.updated", "incident.resolved"]),
+        status: "success",
+        actor: { id: `u_${r.int(1, 200)}`, email: `user${r.int(1, 200)}@example.com`, ip: "203.0.113.9" },
+        target: { type: "test", name: "freshness: orders" },
+      });
     } else {
-      out.push({ ...base, kind: "system", type: r.pick(["sync.dbt.started", "sync.dwh.finished", "alert.delivered"]), status: "success", source: r.pick(["dbt", "dwh", "slack"]), duration_ms: r.int(100, 90_000) });
+      out.push({
+        ...base,
+        kind: "system",
+        type: r.pick(["sync.dbt.started", "sync.dwh.finished", "alert.delivered"]),
+        status: "success",
+        source: r.pick(["dbt", "dwh", "slack"]),
+        duration_ms: r.int(100, 90_000),
+      });
     }
   }
   return out;

@@ -20,7 +20,9 @@ import {
 const probes: Partial<Record<Permission, (c: Client, orgId: string) => Promise<TrpcResult>>> = {
   "logs:read": (c, orgId) => c.query("events.list", { orgId, limit: 1 }),
   "members:read": (c, orgId) => c.query("members.list", { orgId }),
+  "apiKeys:manage": (c, orgId) => c.query("apiKeys.list", { orgId }),
   "members:manage": (c, orgId) => c.mutate("members.invite", { orgId, email: uniqueEmail("matrix-invite"), role: "member" }),
+  "settings:manage": (c, orgId) => c.query("settings.getPrivacy", { orgId }),
 };
 /** Other procedures guarded by a permission that has a probe above; each must behave the same. */
 const alsoGuarded: { permission: Permission; call: (c: Client, orgId: string) => Promise<TrpcResult>; allowedCode?: string }[] = [
@@ -41,8 +43,25 @@ const alsoGuarded: { permission: Permission; call: (c: Client, orgId: string) =>
     call: (c, orgId) => c.mutate("members.remove", { orgId, memberId: "mem_nope" }),
     allowedCode: "NOT_FOUND",
   },
+  // An empty name: allowed callers get past the guard and are refused on the input, creating nothing.
+  {
+    permission: "apiKeys:manage",
+    call: (c, orgId) => c.mutate("apiKeys.create", { orgId, name: "" }),
+    allowedCode: "BAD_REQUEST",
+  },
+  {
+    permission: "apiKeys:manage",
+    call: (c, orgId) => c.mutate("apiKeys.revoke", { orgId, id: "00000000-0000-4000-8000-000000000000" }),
+    allowedCode: "NOT_FOUND",
+  },
+  // An invalid pattern: allowed callers get past the guard and are refused on the input, saving nothing.
+  {
+    permission: "settings:manage",
+    call: (c, orgId) => c.mutate("settings.updatePrivacy", { orgId, customPatterns: ["(unclosed"] }),
+    allowedCode: "BAD_REQUEST",
+  },
 ];
-/** Not reachable through the API yet (exports, schedules, API keys, retention, settings, content). */
+/** Not reachable through the API yet (exports, schedules, retention, settings, content). */
 const withoutProcedure = permissions.filter((p) => !probes[p]);
 
 describe("role × permission matrix", () => {
@@ -114,9 +133,7 @@ describe("role × permission matrix", () => {
       "exports:create",
       "exports:download",
       "schedules:manage",
-      "apiKeys:manage",
       "retention:read",
-      "settings:manage",
     ]);
     const expected: Record<Permission, Role[]> = {
       "logs:read": ["owner", "admin", "auditor"],

@@ -1,3 +1,4 @@
+import { getTenantSettings } from "@logbook/db/queries/tenant-settings";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter } from "../src/trpc/router";
 import { auditTrail, memberIdOf, newUser, ok, ownerWithOrg, serverErrors, startApp, uniqueEmail } from "./helpers";
@@ -20,6 +21,7 @@ describe("tenant isolation", () => {
   let bMemberId: string;
   let bInvitationId: string;
   let bInviteeEmail: string;
+  let bApiKeyId: string;
   /** Strings that must never appear in an answer given to A's owner about B. */
   let secretsOfB: string[];
 
@@ -33,6 +35,11 @@ describe("tenant isolation", () => {
       "members.updateRole": { memberId: bMemberId, role: "owner" },
       "members.remove": { memberId: bMemberId },
       "events.list": { kind: "user_activity" },
+      "apiKeys.list": {},
+      "apiKeys.create": { name: "intruder key" },
+      "apiKeys.revoke": { id: bApiKeyId },
+      "settings.getPrivacy": {},
+      "settings.updatePrivacy": { redactEmails: true, customPatterns: ["intruder-\\d+"] },
     };
     const extra = inputs[path];
     if (!extra) throw new Error(`no sample input for tenant procedure ${path}: add one to this test`);
@@ -47,9 +54,13 @@ describe("tenant isolation", () => {
       ),
     );
     const events = await auditTrail(db, b.org.id);
+    const keys = ok(await b.client.query<{ id: string; status: string }[]>("apiKeys.list", { orgId: b.org.id }));
+    const { privacy } = await getTenantSettings(db, { tenantId: b.org.id });
     return {
+      privacy,
       members: members.members.map((m) => [m.id, m.role]),
       invitations: members.invitations.map((i) => [i.id, i.status]),
+      apiKeys: keys.map((k) => [k.id, k.status]),
       events: events.length,
     };
   }
@@ -74,6 +85,8 @@ describe("tenant isolation", () => {
         role: "auditor",
       }),
     ).invitationId;
+    bApiKeyId = ok(await b.client.mutate<{ apiKey: { id: string } }>("apiKeys.create", { orgId: b.org.id, name: "B ingest key" }))
+      .apiKey.id;
     // Some activity in A too, so "A's events" is not trivially empty.
     ok(await a.client.mutate("members.invite", { orgId: a.org.id, email: uniqueEmail("tenant-a-pending"), role: "member" }));
     secretsOfB = [
@@ -86,6 +99,8 @@ describe("tenant isolation", () => {
       bMemberId,
       bInvitationId,
       bInviteeEmail,
+      bApiKeyId,
+      "B ingest key",
     ];
   });
   afterAll(async () => {
@@ -96,6 +111,9 @@ describe("tenant isolation", () => {
   it("finds the router's tenant procedures (the list below must cover every one)", () => {
     expect(tenantProcedurePaths).toEqual(
       [
+        "apiKeys.create",
+        "apiKeys.list",
+        "apiKeys.revoke",
         "events.list",
         "members.cancelInvitation",
         "members.invite",
@@ -103,6 +121,8 @@ describe("tenant isolation", () => {
         "members.remove",
         "members.updateRole",
         "organizations.get",
+        "settings.getPrivacy",
+        "settings.updatePrivacy",
       ].sort(),
     );
     // Procedures without orgId must not act on a tenant at all: they are listed here on purpose.
@@ -114,7 +134,7 @@ describe("tenant isolation", () => {
 
   it("each tenant procedure works for B's owner on B (the sample inputs are valid)", async () => {
     // Read-only ones only: the mutations are checked against B's state in the next test.
-    for (const path of ["organizations.get", "members.list", "events.list"]) {
+    for (const path of ["organizations.get", "members.list", "events.list", "apiKeys.list", "settings.getPrivacy"]) {
       const r = await b.client.call(procedures[path]!._def.type as "query", path, inputFor(path, b.org.id));
       expect(r.status, `${path}: ${r.text}`).toBe(200);
     }
@@ -127,7 +147,7 @@ describe("tenant isolation", () => {
     expect(r.error?.code).toBe("FORBIDDEN");
     expect(r.error?.message).toBe("You are not a member of this organization.");
     expect(r.data).toBeUndefined();
-    for (const secret of secretsOfB.filter((s) => s !== b.org.id && s !== bMemberId && s !== bInvitationId)) {
+    for (const secret of secretsOfB.filter((s) => ![b.org.id, bMemberId, bInvitationId, bApiKeyId].includes(s))) {
       expect(r.text, `${path} leaks ${secret}`).not.toContain(secret);
     }
     // Ids A sent itself may be echoed nowhere either (the answer is the same as for a made-up org).
@@ -191,17 +211,20 @@ describe("tenant isolation", () => {
     expect(orgs).toEqual([a.org.id]);
   });
 
-  it("B's memberId / invitationId under A's orgId: NOT_FOUND, and B is untouched", async () => {
+  it("B's memberId / invitationId / API key id under A's orgId: NOT_FOUND, and B is untouched", async () => {
     const before = await stateOfB();
     const calls = [
       ["members.updateRole", { orgId: a.org.id, memberId: bMemberId, role: "admin" }],
       ["members.remove", { orgId: a.org.id, memberId: bMemberId }],
       ["members.cancelInvitation", { orgId: a.org.id, invitationId: bInvitationId }],
+      ["apiKeys.revoke", { orgId: a.org.id, id: bApiKeyId }],
     ] as const;
     for (const [path, input] of calls) {
       const r = await a.client.mutate(path, input);
       expect(r.error?.code, `${path}: ${r.text}`).toBe("NOT_FOUND");
-      for (const secret of secretsOfB.filter((s) => s !== bMemberId && s !== bInvitationId)) expect(r.text).not.toContain(secret);
+      for (const secret of secretsOfB.filter((s) => ![bMemberId, bInvitationId, bApiKeyId].includes(s))) {
+        expect(r.text).not.toContain(secret);
+      }
     }
     expect(await stateOfB()).toEqual(before);
   });

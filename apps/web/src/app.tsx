@@ -2,11 +2,13 @@ import { Redirect, Route, Switch } from "wouter";
 import { AppShell } from "./components/app-shell";
 import { RequireAuth } from "./components/require-auth";
 import { ActivityPage } from "./pages/activity";
+import { ApiKeysPage } from "./pages/api-keys";
 import { HomePage } from "./pages/home";
 import { InvitePage } from "./pages/invite";
 import { MembersPage } from "./pages/members";
 import { NewOrgPage } from "./pages/new-org";
 import { NotFoundPage } from "./pages/not-found";
+import { PrivacyPage } from "./pages/privacy";
 import { SignInPage } from "./pages/sign-in";
 import { SignUpPage } from "./pages/sign-up";
 import { TenantsPage } from "./pages/tenants";
@@ -35,6 +37,8 @@ export function App() {
                     <Route path="/">{() => <RedirectToActivity orgId={params.orgId} />}</Route>
                     <Route path="/activity">{() => <ActivityPage orgId={params.orgId} />}</Route>
                     <Route path="/members">{() => <MembersPage orgId={params.orgId} />}</Route>
+                    <Route path="/api-keys">{() => <ApiKeysPage orgId={params.orgId} />}</Route>
+                    <Route path="/privacy">{() => <PrivacyPage orgId={params.orgId} />}</Route>
                     <Route component={NotFoundPage} />
                   </Switch>
                 </AppShell>

@@ -14,7 +14,9 @@ describe("redaction", () => {
   });
 
   it("leaves ordinary text and numbers alone", () => {
-    expect(all.text("How do I create a data product? Version 2.3, 42 rows")).toBe("How do I create a data product? Version 2.3, 42 rows");
+    expect(all.text("How do I create a data product? Version 2.3, 42 rows")).toBe(
+      "How do I create a data product? Version 2.3, 42 rows",
+    );
   });
 
   it("applies custom patterns and walks nested metadata", () => {

@@ -34,6 +34,24 @@ function issuesToErrors(issues: z.core.$ZodIssue[]): FieldError[] {
   });
 }
 
+/** Path of the first string (value or key) holding a NUL character, which Postgres text cannot store. */
+function findNul(value: unknown, path: string): string | null {
+  if (typeof value === "string") return value.includes("\u0000") ? path : null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = findNul(value[i], `${path}.${i}`);
+      if (found) return found;
+    }
+  } else if (value && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) {
+      if (k.includes("\u0000")) return `${path}.${k.replaceAll("\u0000", "\\u0000")}`;
+      const found = findNul(v, `${path}.${k}`);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
 /** Validates one raw event: the envelope of its kind, then the time bounds. */
 export function validateEvent(
   raw: unknown,
@@ -53,6 +71,8 @@ export function validateEvent(
   }
   const parsed = eventInputSchema.safeParse(raw);
   if (!parsed.success) return { ok: false, errors: issuesToErrors(parsed.error.issues) };
+  const nul = findNul(parsed.data, "");
+  if (nul) return { ok: false, errors: [{ path: nul.slice(1), message: "must not contain NUL (\\u0000) characters" }] };
   const at = Date.parse(parsed.data.occurred_at);
   if (at > now + MAX_FUTURE_MS) {
     return { ok: false, errors: [{ path: "occurred_at", message: "is more than 24 hours in the future" }] };

@@ -1,3 +1,5 @@
+import { findJsonSyntaxError } from "./json-syntax-error";
+
 /** Limits of one ingest request. */
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 export const MAX_EVENTS_PER_REQUEST = 1000;
@@ -59,11 +61,13 @@ function lineColumn(text: string, position: number) {
 }
 
 function jsonError(text: string, error: unknown, lineOffset = 0) {
+  // V8's message has no position for some errors (Node 20: "Unexpected token 'o', ..."): find it.
+  const found = findJsonSyntaxError(text);
   const message = (error as Error).message;
   const match = /position (\d+)/.exec(message);
-  const position = match ? Number(match[1]) : text.length;
+  const position = found?.position ?? (match ? Number(match[1]) : text.length);
   const { line, column } = lineColumn(text, position);
-  const reason = message.replace(/\s*\(line \d+ column \d+\)/, "").replace(/ in JSON at position \d+/, "");
+  const reason = found?.reason ?? message.replace(/\s*\(line \d+ column \d+\)/, "").replace(/ in JSON at position \d+/, "");
   return new BodyError(400, "malformed_json", `Malformed JSON at line ${line + lineOffset}, column ${column}: ${reason}`, {
     line: line + lineOffset,
     column,

@@ -38,8 +38,20 @@ export function openApiDocument(serverUrl: string) {
                 schema: { oneOf: [{ $ref: "#/components/schemas/Event" }, { $ref: "#/components/schemas/EventBatch" }] },
                 example: {
                   events: [
-                    { id: "evt-1", kind: "user_activity", type: "user.login", occurred_at: "2026-11-20T08:15:00Z", actor: { email: "ann@acme.example" } },
-                    { kind: "system", type: "sync.dbt.finished", occurred_at: "2026-11-20T08:16:00Z", source: "dbt", duration_ms: 5400 },
+                    {
+                      id: "evt-1",
+                      kind: "user_activity",
+                      type: "user.login",
+                      occurred_at: "2026-11-20T08:15:00Z",
+                      actor: { email: "ann@acme.example" },
+                    },
+                    {
+                      kind: "system",
+                      type: "sync.dbt.finished",
+                      occurred_at: "2026-11-20T08:16:00Z",
+                      source: "dbt",
+                      duration_ms: 5400,
+                    },
                   ],
                 },
               },
@@ -47,17 +59,30 @@ export function openApiDocument(serverUrl: string) {
             },
           },
           responses: {
-            "200": { description: "Every event accepted or duplicate", content: { "application/json": { schema: { $ref: "#/components/schemas/IngestResult" } } } },
-            "207": { description: "Mixed outcomes: some events rejected, the others stored", content: { "application/json": { schema: { $ref: "#/components/schemas/IngestResult" } } } },
+            "200": {
+              description: "Every event accepted or duplicate",
+              content: { "application/json": { schema: { $ref: "#/components/schemas/IngestResult" } } },
+            },
+            "207": {
+              description: "Mixed outcomes: some events rejected, the others stored",
+              content: { "application/json": { schema: { $ref: "#/components/schemas/IngestResult" } } },
+            },
             "400": {
               description: "Malformed JSON (with line and column), an empty body, or every event rejected (the result lists why)",
-              content: { "application/json": { schema: { oneOf: [{ $ref: "#/components/schemas/IngestResult" }, { $ref: "#/components/schemas/Error" }] } } },
+              content: {
+                "application/json": {
+                  schema: { oneOf: [{ $ref: "#/components/schemas/IngestResult" }, { $ref: "#/components/schemas/Error" }] },
+                },
+              },
             },
             "401": error("invalid_api_key", "Missing or unknown API key"),
             "403": error("api_key_revoked", "Revoked or expired API key"),
             "413": error("too_many_events", `More than ${MAX_EVENTS_PER_REQUEST} events or ${MAX_BODY_BYTES / 1024 / 1024} MB`),
             "415": error("unsupported_media_type", "Content-Type other than application/json or application/x-ndjson"),
-            "429": { ...error("rate_limited", "The tenant's rate limit is exceeded"), headers: { "Retry-After": { schema: { type: "integer" }, description: "Seconds to wait" } } },
+            "429": {
+              ...error("rate_limited", "The tenant's rate limit is exceeded"),
+              headers: { "Retry-After": { schema: { type: "integer" }, description: "Seconds to wait" } },
+            },
           },
         },
       },
@@ -67,13 +92,25 @@ export function openApiDocument(serverUrl: string) {
           description:
             "Point a stock OpenTelemetry logs exporter here (`url: <logbook>/v1/logs`, header `Authorization: Bearer <key>`). " +
             "JSON and protobuf encodings. GenAI semantic-convention attributes (gen_ai.*) map to interaction fields; the rest lands in metadata.",
-          requestBody: { required: true, content: { "application/json": { schema: { type: "object" } }, "application/x-protobuf": { schema: { type: "string", format: "binary" } } } },
-          responses: { "200": { description: "Export accepted (partialSuccess lists rejected records)" }, "400": error("malformed_otlp", "Malformed payload"), "401": error("invalid_api_key", "Missing or unknown API key") },
+          requestBody: {
+            required: true,
+            content: {
+              "application/json": { schema: { type: "object" } },
+              "application/x-protobuf": { schema: { type: "string", format: "binary" } },
+            },
+          },
+          responses: {
+            "200": { description: "Export accepted (partialSuccess lists rejected records)" },
+            "400": error("malformed_otlp", "Malformed payload"),
+            "401": error("invalid_api_key", "Missing or unknown API key"),
+          },
         },
       },
     },
     components: {
-      securitySchemes: { apiKey: { type: "http", scheme: "bearer", description: "A Logbook API key (lb_…), created by an owner or admin" } },
+      securitySchemes: {
+        apiKey: { type: "http", scheme: "bearer", description: "A Logbook API key (lb_…), created by an owner or admin" },
+      },
       schemas: {
         Event: schema(eventInputSchema),
         UserActivityEvent: schema(userActivityEventSchema),
@@ -82,7 +119,14 @@ export function openApiDocument(serverUrl: string) {
         EventBatch: {
           type: "object",
           required: ["events"],
-          properties: { events: { type: "array", minItems: 1, maxItems: MAX_EVENTS_PER_REQUEST, items: { $ref: "#/components/schemas/Event" } } },
+          properties: {
+            events: {
+              type: "array",
+              minItems: 1,
+              maxItems: MAX_EVENTS_PER_REQUEST,
+              items: { $ref: "#/components/schemas/Event" },
+            },
+          },
         },
         IngestResult: {
           type: "object",
@@ -102,7 +146,10 @@ export function openApiDocument(serverUrl: string) {
                   client_id: { type: "string", nullable: true },
                   errors: {
                     type: "array",
-                    items: { type: "object", properties: { path: { type: "string", example: "occurred_at" }, message: { type: "string" } } },
+                    items: {
+                      type: "object",
+                      properties: { path: { type: "string", example: "occurred_at" }, message: { type: "string" } },
+                    },
                   },
                 },
               },
@@ -111,7 +158,13 @@ export function openApiDocument(serverUrl: string) {
         },
         Error: {
           type: "object",
-          properties: { error: { type: "object", properties: { code: { type: "string" }, message: { type: "string" } }, additionalProperties: true } },
+          properties: {
+            error: {
+              type: "object",
+              properties: { code: { type: "string" }, message: { type: "string" } },
+              additionalProperties: true,
+            },
+          },
         },
       },
     },

@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import type { Redis } from "ioredis";
 import { apiKeyAuth } from "./api-key-auth";
 import { mountEventsRoute } from "./events-route";
+import { mountOtlpRoute } from "./otlp-route";
 import { problem } from "./problem";
 import { rateLimit } from "./rate-limit";
 import { loadTenantSettings, type SettingsVars } from "./tenant-settings";
@@ -16,12 +17,13 @@ export interface V1Deps {
 
 /**
  * The public REST API for tenants' systems, authenticated by API key (the tenant is the key's) and
- * rate-limited per plan: /v1/events (ingest).
+ * rate-limited per plan: /v1/events (ingest), /v1/logs (OTLP/HTTP logs).
  */
 export function v1Api(deps: V1Deps) {
   const v1 = new Hono<{ Variables: SettingsVars }>();
   v1.use("*", apiKeyAuth(deps.db), loadTenantSettings(deps.db), rateLimit(deps.redis, deps.log));
   mountEventsRoute(v1, deps);
+  mountOtlpRoute(v1, deps);
   v1.all("*", (c) => problem(c, 404, "not_found", `No route ${c.req.method} ${c.req.path}`));
   return v1;
 }

@@ -1,9 +1,11 @@
+import { apiKeysRouter } from "./routers/api-keys";
 import { eventsRouter } from "./routers/events";
 import { invitationsRouter } from "./routers/invitations";
 import { meRouter } from "./routers/me";
 import { membersRouter } from "./routers/members";
 import { organizationsRouter } from "./routers/organizations";
 import { platformRouter } from "./routers/platform";
+import { settingsRouter } from "./routers/settings";
 import { router } from "./trpc";
 
 export const appRouter = router({
@@ -12,6 +14,8 @@ export const appRouter = router({
   members: membersRouter,
   invitations: invitationsRouter,
   events: eventsRouter,
+  apiKeys: apiKeysRouter,
+  settings: settingsRouter,
   platform: platformRouter,
 });
 

@@ -1,3 +1,4 @@
+import { can, isRole } from "@logbook/shared/permissions";
 import { useQuery } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { Link, useLocation } from "wouter";
@@ -65,6 +66,12 @@ export function AppShell({ orgId, children }: { orgId?: string; children: ReactN
           <nav className="nav" aria-label="Main">
             <NavLink href={`~/o/${current.id}/activity`}>User activity</NavLink>
             <NavLink href={`~/o/${current.id}/members`}>Members</NavLink>
+            {isRole(current.role) && can(current.role, "apiKeys:manage") ? (
+              <NavLink href={`~/o/${current.id}/api-keys`}>API keys</NavLink>
+            ) : null}
+            {isRole(current.role) && can(current.role, "settings:manage") ? (
+              <NavLink href={`~/o/${current.id}/privacy`}>Privacy</NavLink>
+            ) : null}
           </nav>
         ) : (
           <nav className="nav" aria-label="Main" />

@@ -119,7 +119,10 @@ export async function storeEvents(db: Db, input: { tenantId: string; rows: Inges
   const firstByClientId = new Map<string, number>();
   const candidates: number[] = [];
   rows.forEach((r, i) => {
-    if (r.client_id == null) return candidates.push(i);
+    if (r.client_id == null) {
+      candidates.push(i);
+      return;
+    }
     const first = firstByClientId.get(r.client_id);
     if (first === undefined) {
       firstByClientId.set(r.client_id, i);
@@ -128,10 +131,16 @@ export async function storeEvents(db: Db, input: { tenantId: string; rows: Inges
   });
 
   return withTenant(db, tenantId, async (tx) => {
-    const withClientId = candidates.filter((i) => rows[i]!.client_id != null);
+    // Claimed in client-id order: two requests claiming the same ids in different orders would
+    // otherwise each wait on a row the other holds (a deadlock, and a 500 for one of them).
+    const withClientId = candidates
+      .filter((i) => rows[i]!.client_id != null)
+      .sort((a, b) => (rows[a]!.client_id! < rows[b]!.client_id! ? -1 : 1));
     const stored = new Set(candidates);
     if (withClientId.length > 0) {
-      const claims = JSON.stringify(withClientId.map((i) => ({ c: rows[i]!.client_id, e: rows[i]!.id, t: rows[i]!.occurred_at })));
+      const claims = JSON.stringify(
+        withClientId.map((i) => ({ c: rows[i]!.client_id, e: rows[i]!.id, t: rows[i]!.occurred_at })),
+      );
       const claimed = await tx.execute<{ client_id: string }>(sql`
         INSERT INTO event_client_ids (tenant_id, client_id, event_id, occurred_at)
         SELECT ${tenantId}, x.c, x.e, x.t FROM json_to_recordset(${claims}::json) AS x(c text, e uuid, t timestamptz)
@@ -161,7 +170,11 @@ export async function storeEvents(db: Db, input: { tenantId: string; rows: Inges
     const toStore = candidates.filter((i) => stored.has(i)).map((i) => rows[i]!);
     if (toStore.length > 0) {
       const eventsJson = JSON.stringify(
-        toStore.map(({ question, answer, ...r }) => ({ ...r, redacted: r.redacted ?? false, has_content: question != null || answer != null })),
+        toStore.map(({ question, answer, ...r }) => ({
+          ...r,
+          redacted: r.redacted ?? false,
+          has_content: question != null || answer != null,
+        })),
       );
       await tx.execute(sql`
         INSERT INTO events (tenant_id, received_at, ${sql.raw(eventCols)})

@@ -1,4 +1,8 @@
-import { DEFAULT_PARTITION_DAYS_AHEAD, DEFAULT_PARTITION_DAYS_BACK, type EnsurePartitionsPayload } from "@logbook/shared/jobs/partitions";
+import {
+  DEFAULT_PARTITION_DAYS_AHEAD,
+  DEFAULT_PARTITION_DAYS_BACK,
+  type EnsurePartitionsPayload,
+} from "@logbook/shared/jobs/partitions";
 import type { JobContext } from "../../queue-definition";
 
 /**
