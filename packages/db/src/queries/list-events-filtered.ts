@@ -1,0 +1,114 @@
+import type { EventFilter } from "@logbook/shared/filters";
+import { and, asc, desc, type SQL, sql } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
+import type { Db } from "../client";
+import { type EventRow, events } from "../schema/events";
+import { withTenant } from "../tenant";
+import { decodeCursor, EventCursorError, encodeCursor, filterHash } from "./event-cursor";
+import { compileEventFilter } from "./event-filter-sql";
+
+/** Timestamps as ISO 8601 UTC with microseconds, the form cursors carry. */
+const isoUtc = (column: SQL | AnyPgColumn) => sql<string>`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/** Every listing column of an event; content (question, answer, payload) is never selected. */
+export const eventListColumns = {
+  id: events.id,
+  kind: events.kind,
+  type: events.type,
+  occurredAt: isoUtc(events.occurredAt),
+  receivedAt: isoUtc(events.receivedAt),
+  clientId: events.clientId,
+  status: events.status,
+  actorId: events.actorId,
+  actorEmail: events.actorEmail,
+  actorName: events.actorName,
+  actorType: events.actorType,
+  ip: events.ip,
+  targetType: events.targetType,
+  targetId: events.targetId,
+  targetName: events.targetName,
+  targetVersion: events.targetVersion,
+  source: events.source,
+  traceId: events.traceId,
+  durationMs: events.durationMs,
+  sessionId: events.sessionId,
+  model: events.model,
+  agent: events.agent,
+  platform: events.platform,
+  protocol: events.protocol,
+  productArea: events.productArea,
+  tier: events.tier,
+  inputTokens: events.inputTokens,
+  outputTokens: events.outputTokens,
+  isError: events.isError,
+  toolCalls: events.toolCalls,
+  occurredIn: events.occurredIn,
+  element: events.element,
+  personId: events.personId,
+  interactionId: events.interactionId,
+  conversationId: events.conversationId,
+  intent: events.intent,
+  responseType: events.responseType,
+  sentiment: events.sentiment,
+  labels: events.labels,
+  metadata: events.metadata,
+  hasContent: events.hasContent,
+  redacted: events.redacted,
+};
+
+export type FilteredEventItem = Omit<EventRow, "tenantId"> & { occurredAt: string; receivedAt: string };
+
+export interface ListEventsFilteredInput {
+  tenantId: string;
+  /** A parsed filter (eventFilterSchema / parseDeepObjectQuery output). */
+  filter: EventFilter;
+  /** Server secret that signs cursors. */
+  secret: string;
+  /** The instant relative periods are measured from; defaults to the current time. */
+  now?: Date;
+  /** Whether the caller may read content: only then is `search` applied. */
+  canReadContent: boolean;
+}
+
+/**
+ * One page of a tenant's events matching `filter`, in a stable order (occurred_at, then id; newest
+ * first unless order is asc), with a keyset cursor for the next page. A deep page costs what the
+ * first costs. Throws EventCursorError for a forged cursor or one issued for another tenant, order or
+ * filter.
+ */
+export async function listEventsFiltered(
+  db: Db,
+  input: ListEventsFilteredInput,
+): Promise<{ items: FilteredEventItem[]; nextCursor: string | null }> {
+  const { tenantId, filter, secret } = input;
+  const hash = filterHash(filter);
+  const conditions = [
+    compileEventFilter(filter, { tenantId, now: input.now ?? new Date(), canReadContent: input.canReadContent }),
+  ];
+  if (filter.cursor) {
+    const decoded = decodeCursor(secret, filter.cursor, { tenantId, filterHash: hash, order: filter.order });
+    if (!decoded.ok) throw new EventCursorError(decoded.reason, decoded.message);
+    const { t, id } = decoded.position;
+    // Row comparison: one index range on (tenant_id, occurred_at, id) however deep the page.
+    const position = sql`(${events.occurredAt}, ${events.id})`;
+    const after = sql`(${t}::timestamptz, ${id}::uuid)`;
+    conditions.push(filter.order === "asc" ? sql`${position} > ${after}` : sql`${position} < ${after}`);
+  }
+  const direction = filter.order === "asc" ? asc : desc;
+
+  return withTenant(db, tenantId, async (tx) => {
+    const rows = await tx
+      .select(eventListColumns)
+      .from(events)
+      .where(and(...conditions))
+      .orderBy(direction(events.occurredAt), direction(events.id))
+      .limit(filter.limit + 1);
+    const items: FilteredEventItem[] = rows.slice(0, filter.limit);
+    const last = items[items.length - 1];
+    const nextCursor =
+      rows.length > filter.limit && last
+        ? encodeCursor(secret, { t: last.occurredAt, id: last.id, order: filter.order, filterHash: hash, tenantId })
+        : null;
+    return { items, nextCursor };
+  });
+}
