@@ -10,7 +10,9 @@ export async function startApiProcess(
   env: Record<string, string>,
 ): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", join(root, "apps/api/src/main.ts")], {
+  // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the API process there (inspect with Chrome DevTools).
+  const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", join(root, "apps/api/src/main.ts")], {
     cwd: root,
     env: {
       ...process.env,

@@ -20,12 +20,17 @@ const arg = (name: string, fallback: number) => {
 
 let reported = false;
 
-async function post(url: string, key: string, body: string): Promise<{ status: number; accepted: number }> {
+async function post(url: string, key: string, body: string, attempt = 0): Promise<{ status: number; accepted: number }> {
   const res = await fetch(`${url}/v1/events`, {
     method: "POST",
     headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
     body,
+  }).catch((error: Error) => {
+    // A kept-alive socket the server closed while idle: retry once on a fresh one (ids make it safe).
+    if (attempt === 0) return null;
+    throw error;
   });
+  if (!res) return post(url, key, body, 1);
   const json = (await res.json()) as { accepted?: number };
   if (res.status !== 200 && !reported) {
     reported = true;

@@ -7,6 +7,7 @@ import { authRoute } from "./auth/auth-route";
 import { clientIpFrom } from "./http/client-ip";
 import { mountWebUi } from "./http/web-ui";
 import { classificationHandoff } from "./ingest/classification-handoff";
+import { createIngestGate } from "./ingest/ingest-gate";
 import { openApiDocument } from "./rest/openapi";
 import { v1Api } from "./rest/v1";
 import { createContext } from "./trpc/context";
@@ -20,6 +21,8 @@ export interface AppOptions {
   /** BullMQ key prefix shared with the worker (default "logbook"). */
   queuePrefix?: string;
   trustedOrigins?: string[];
+  /** Ingest transactions run at once (default 4). */
+  ingestConcurrency?: number;
   webDir?: string;
   /** Take the caller's IP from X-Forwarded-For (only behind a proxy that sets it). */
   trustProxy?: boolean;
@@ -85,6 +88,7 @@ export function createApp(options: AppOptions) {
       db: options.db,
       redis: limiterRedis,
       // After the commit and off the response path: the events are stored whatever Redis does.
+      gate: createIngestGate(options.ingestConcurrency ?? 4),
       onUnlabelled: async (tenantId, ids) => void handoff.enqueue(tenantId, ids),
       log,
     }),

@@ -21,6 +21,8 @@ const schema = z
     ),
     /** Directory of the built web UI to serve at /; unset in API-only deployments. */
     LOGBOOK_WEB_DIR: optionalString,
+    /** Ingest transactions run at once; about the number of Postgres cores. */
+    LOGBOOK_INGEST_CONCURRENCY: z.coerce.number().int().min(1, "must be at least 1").max(64).default(4),
     /** BullMQ key prefix shared with the worker. */
     LOGBOOK_QUEUE_PREFIX: z
       .string()

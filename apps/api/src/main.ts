@@ -41,6 +41,7 @@ async function main() {
     db: handle.db,
     redisUrl: env.REDIS_URL,
     queuePrefix: env.LOGBOOK_QUEUE_PREFIX,
+    ingestConcurrency: env.LOGBOOK_INGEST_CONCURRENCY,
     baseURL,
     secret,
     trustedOrigins: [...local, ...extra],
@@ -86,6 +87,11 @@ async function main() {
       );
     }
   });
+
+  // Longer than common load balancers' idle timeouts, so they close idle connections first.
+  const http = server as unknown as { keepAliveTimeout: number; headersTimeout: number };
+  http.keepAliveTimeout = 65_000;
+  http.headersTimeout = 66_000;
 
   // A terminal's Ctrl-C reaches this process and the launcher (which then sends SIGTERM): only a signal
   // more than 2 s after the first forces the exit.

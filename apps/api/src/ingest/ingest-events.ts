@@ -3,10 +3,12 @@ import { type IngestRow, storeEvents } from "@logbook/db/queries/ingest";
 import { type EventEnvelope, eventInputSchema, eventKinds } from "@logbook/shared/events";
 import type { Redactor } from "@logbook/shared/privacy";
 import type { z } from "zod";
+import type { IngestGate } from "./ingest-gate";
 import { toRow } from "./to-row";
 
 export const MAX_FUTURE_MS = 24 * 3600_000;
 export const MAX_AGE_DAYS = 400;
+export const STORE_CHUNK = 250;
 
 export interface FieldError {
   path: string;
@@ -90,7 +92,7 @@ export function validateEvent(
  * classification.
  */
 export async function ingestEvents(
-  deps: { db: Db; onUnlabelled?: (tenantId: string, eventIds: string[]) => Promise<void> },
+  deps: { db: Db; gate?: IngestGate; onUnlabelled?: (tenantId: string, eventIds: string[]) => Promise<void> },
   input: { tenantId: string; events: unknown[]; redactor: Redactor | null },
 ): Promise<IngestResult> {
   const now = Date.now();
@@ -108,7 +110,15 @@ export async function ingestEvents(
     rowIndex.push(index);
   });
 
-  const stored = await storeEvents(deps.db, { tenantId: input.tenantId, rows });
+  // Stored in transactions of at most STORE_CHUNK events, each taking its turn at the gate: a small
+  // request then never waits behind more than one chunk of a big one. Every chunk commits before the
+  // answer; a client id repeated across chunks is still reported as a duplicate of the first.
+  const stored: Awaited<ReturnType<typeof storeEvents>> = [];
+  for (let i = 0; i < rows.length; i += STORE_CHUNK) {
+    const chunk = rows.slice(i, i + STORE_CHUNK);
+    const store = () => storeEvents(deps.db, { tenantId: input.tenantId, rows: chunk });
+    stored.push(...(deps.gate ? await deps.gate.run(chunk.length, store) : await store()));
+  }
   const unlabelled: string[] = [];
   stored.forEach((outcome, i) => {
     const index = rowIndex[i]!;

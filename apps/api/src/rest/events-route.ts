@@ -1,3 +1,4 @@
+import type { IngestGate } from "../ingest/ingest-gate";
 import type { Db } from "@logbook/db/client";
 import { createRedactor } from "@logbook/shared/privacy";
 import type { Hono } from "hono";
@@ -9,7 +10,7 @@ import type { SettingsVars } from "./tenant-settings";
 /** POST /v1/events: one event, `{ "events": [...] }`, or NDJSON; outcomes per event in request order. */
 export function mountEventsRoute(
   v1: Hono<{ Variables: SettingsVars }>,
-  deps: { db: Db; onUnlabelled?: (tenantId: string, eventIds: string[]) => Promise<void> },
+  deps: { db: Db; gate?: IngestGate; onUnlabelled?: (tenantId: string, eventIds: string[]) => Promise<void> },
 ) {
   v1.post("/events", async (c) => {
     let events: unknown[];

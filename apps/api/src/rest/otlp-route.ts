@@ -1,3 +1,4 @@
+import type { IngestGate } from "../ingest/ingest-gate";
 import type { Db } from "@logbook/db/client";
 import { createRedactor } from "@logbook/shared/privacy";
 import type { Context, Hono } from "hono";
@@ -33,7 +34,7 @@ function fail(c: Context, format: OtlpFormat, status: ContentfulStatusCode, code
  */
 export function mountOtlpRoute(
   v1: Hono<{ Variables: SettingsVars }>,
-  deps: { db: Db; onUnlabelled?: (tenantId: string, eventIds: string[]) => Promise<void> },
+  deps: { db: Db; gate?: IngestGate; onUnlabelled?: (tenantId: string, eventIds: string[]) => Promise<void> },
 ) {
   v1.post("/logs", async (c) => {
     const format = otlpFormat(c.req.header("content-type"));

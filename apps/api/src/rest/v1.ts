@@ -1,3 +1,4 @@
+import type { IngestGate } from "../ingest/ingest-gate";
 import type { Db } from "@logbook/db/client";
 import { Hono } from "hono";
 import type { Redis } from "ioredis";
@@ -11,6 +12,7 @@ import { loadTenantSettings, type SettingsVars } from "./tenant-settings";
 export interface V1Deps {
   db: Db;
   redis: Redis;
+  gate?: IngestGate;
   onUnlabelled?: (tenantId: string, eventIds: string[]) => Promise<void>;
   log: (line: string) => void;
 }

@@ -130,70 +130,56 @@ export async function storeEvents(db: Db, input: { tenantId: string; rows: Inges
     } else outcomes[i] = { id: rows[first]!.id, duplicate: true };
   });
 
-  return withTenant(db, tenantId, async (tx) => {
-    // Claimed in client-id order: two requests claiming the same ids in different orders would
-    // otherwise each wait on a row the other holds (a deadlock, and a 500 for one of them).
-    const withClientId = candidates
-      .filter((i) => rows[i]!.client_id != null)
-      .sort((a, b) => (rows[a]!.client_id! < rows[b]!.client_id! ? -1 : 1));
-    const stored = new Set(candidates);
-    if (withClientId.length > 0) {
-      const claims = JSON.stringify(
-        withClientId.map((i) => ({ c: rows[i]!.client_id, e: rows[i]!.id, t: rows[i]!.occurred_at })),
-      );
-      const claimed = await tx.execute<{ client_id: string }>(sql`
-        INSERT INTO event_client_ids (tenant_id, client_id, event_id, occurred_at)
-        SELECT ${tenantId}, x.c, x.e, x.t FROM json_to_recordset(${claims}::json) AS x(c text, e uuid, t timestamptz)
-        ON CONFLICT (tenant_id, client_id) DO NOTHING
-        RETURNING client_id`);
-      const claimedIds = new Set(claimed.rows.map((r) => r.client_id));
-      const taken = withClientId.filter((i) => !claimedIds.has(rows[i]!.client_id!));
-      if (taken.length > 0) {
-        const existing = await tx.execute<{ client_id: string; event_id: string }>(sql`
-          SELECT client_id, event_id FROM event_client_ids
-          WHERE tenant_id = ${tenantId}
-            AND client_id IN (SELECT value FROM json_array_elements_text(${JSON.stringify(taken.map((i) => rows[i]!.client_id))}::json))`);
-        const byClientId = new Map(existing.rows.map((r) => [r.client_id, r.event_id]));
-        for (const i of taken) {
-          stored.delete(i);
-          outcomes[i] = { id: byClientId.get(rows[i]!.client_id!) ?? rows[i]!.id, duplicate: true };
-        }
-        // Later in-batch duplicates point at the stored original too.
-        rows.forEach((r, i) => {
-          if (outcomes[i]!.duplicate && r.client_id && byClientId.has(r.client_id)) {
-            outcomes[i] = { id: byClientId.get(r.client_id)!, duplicate: true };
-          }
-        });
-      }
-    }
+  const toStore = candidates.map((i) => rows[i]!);
+  const eventsJson = JSON.stringify(
+    toStore.map(({ question, answer, ...r }) => ({
+      ...r,
+      redacted: r.redacted ?? false,
+      has_content: question != null || answer != null,
+    })),
+  );
+  const contentsJson = JSON.stringify(
+    toStore
+      .filter((r) => r.question != null || r.answer != null)
+      .map((r) => ({ id: r.id, question: r.question ?? null, answer: r.answer ?? null })),
+  );
 
-    const toStore = candidates.filter((i) => stored.has(i)).map((i) => rows[i]!);
-    if (toStore.length > 0) {
-      const eventsJson = JSON.stringify(
-        toStore.map(({ question, answer, ...r }) => ({
-          ...r,
-          redacted: r.redacted ?? false,
-          has_content: question != null || answer != null,
-        })),
-      );
-      await tx.execute(sql`
+  return withTenant(db, tenantId, async (tx) => {
+    // One statement: claim the client ids (in client-id order, so racing requests lock in the same
+    // order and never deadlock), store the events whose id was claimed or that have none, and their
+    // content. An id already claimed — by an earlier request, or one racing this — is a duplicate.
+    const claimed = await tx.execute<{ client_id: string }>(sql`
+      WITH input AS MATERIALIZED (
+        SELECT * FROM json_populate_recordset(NULL::events, ${eventsJson}::json)
+      ), claimed AS (
+        INSERT INTO event_client_ids (tenant_id, client_id, event_id, occurred_at)
+        SELECT ${tenantId}, client_id, id, occurred_at FROM input WHERE client_id IS NOT NULL ORDER BY client_id
+        ON CONFLICT (tenant_id, client_id) DO NOTHING
+        RETURNING client_id
+      ), stored AS (
         INSERT INTO events (tenant_id, received_at, ${sql.raw(eventCols)})
-        SELECT ${tenantId}, now(), ${sql.raw(eventSelect)}
-        FROM json_populate_recordset(NULL::events, ${eventsJson}::json) r`);
-      const contents = toStore.filter((r) => r.question != null || r.answer != null);
-      if (contents.length > 0) {
-        await tx.execute(sql`
-          INSERT INTO event_contents (tenant_id, event_id, occurred_at, question, answer)
-          SELECT ${tenantId}, r.id, r.occurred_at, r.question, r.answer
-          FROM json_to_recordset(${JSON.stringify(
-            contents.map((r) => ({
-              id: r.id,
-              occurred_at: r.occurred_at,
-              question: r.question ?? null,
-              answer: r.answer ?? null,
-            })),
-          )}::json) AS r(id uuid, occurred_at timestamptz, question text, answer text)`);
-      }
+        SELECT ${tenantId}, now(), ${sql.raw(eventSelect)} FROM input r
+        WHERE r.client_id IS NULL OR r.client_id IN (SELECT client_id FROM claimed)
+        RETURNING id, occurred_at
+      ), contents AS (
+        INSERT INTO event_contents (tenant_id, event_id, occurred_at, question, answer)
+        SELECT ${tenantId}, s.id, s.occurred_at, c.question, c.answer
+        FROM stored s JOIN json_to_recordset(${contentsJson}::json) AS c(id uuid, question text, answer text) ON c.id = s.id
+      )
+      SELECT client_id FROM claimed`);
+    const claimedIds = new Set(claimed.rows.map((r) => r.client_id));
+    const taken = candidates.filter((i) => rows[i]!.client_id != null && !claimedIds.has(rows[i]!.client_id!));
+    if (taken.length > 0) {
+      const existing = await tx.execute<{ client_id: string; event_id: string }>(sql`
+        SELECT client_id, event_id FROM event_client_ids
+        WHERE tenant_id = ${tenantId}
+          AND client_id IN (SELECT value FROM json_array_elements_text(${JSON.stringify(taken.map((i) => rows[i]!.client_id))}::json))`);
+      const byClientId = new Map(existing.rows.map((r) => [r.client_id, r.event_id]));
+      // The taken ones and their later in-batch repeats point at the stored original.
+      rows.forEach((r, i) => {
+        const original = r.client_id != null ? byClientId.get(r.client_id) : undefined;
+        if (original) outcomes[i] = { id: original, duplicate: true };
+      });
     }
     return outcomes;
   });
