@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import type { Db } from "@logbook/db/client";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { Hono } from "hono";
@@ -17,6 +18,8 @@ export interface AppOptions {
   db: Db;
   baseURL: string;
   secret: string;
+  /** Signs the read API's cursors (default: derived from `secret`). */
+  cursorSecret?: string;
   redisUrl: string;
   /** BullMQ key prefix shared with the worker (default "logbook"). */
   queuePrefix?: string;
@@ -42,7 +45,9 @@ export function createApp(options: AppOptions) {
     trustedOrigins: [options.baseURL, ...(options.trustedOrigins ?? [])],
     log,
   });
-  const deps = { db: options.db, auth, baseURL: options.baseURL };
+  // One key for the read API's cursors (REST and tRPC), never the auth secret itself.
+  const cursorSecret = options.cursorSecret ?? createHmac("sha256", options.secret).update("logbook-cursors").digest("base64url");
+  const deps = { db: options.db, auth, baseURL: options.baseURL, cursorSecret };
   const clientIp = clientIpFrom(options.trustProxy ?? false);
   const app = new Hono();
 
@@ -90,6 +95,7 @@ export function createApp(options: AppOptions) {
       // After the commit and off the response path: the events are stored whatever Redis does.
       gate: createIngestGate(options.ingestConcurrency ?? 4),
       onUnlabelled: async (tenantId, ids) => void handoff.enqueue(tenantId, ids),
+      cursorSecret,
       log,
     }),
   );

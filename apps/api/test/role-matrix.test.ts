@@ -43,6 +43,13 @@ const alsoGuarded: { permission: Permission; call: (c: Client, orgId: string) =>
     call: (c, orgId) => c.mutate("members.remove", { orgId, memberId: "mem_nope" }),
     allowedCode: "NOT_FOUND",
   },
+  { permission: "logs:read", call: (c, orgId) => c.query("events.options", { orgId, column: "model" }) },
+  { permission: "logs:read", call: (c, orgId) => c.query("events.stats", { orgId, period: "1h" }) },
+  {
+    permission: "logs:read",
+    call: (c, orgId) => c.query("events.get", { orgId, id: "00000000-0000-4000-8000-000000000000" }),
+    allowedCode: "NOT_FOUND",
+  },
   // An empty name: allowed callers get past the guard and are refused on the input, creating nothing.
   {
     permission: "apiKeys:manage",

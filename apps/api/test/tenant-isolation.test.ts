@@ -1,4 +1,5 @@
 import { getTenantSettings } from "@logbook/db/queries/tenant-settings";
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter } from "../src/trpc/router";
 import { auditTrail, memberIdOf, newUser, ok, ownerWithOrg, serverErrors, startApp, uniqueEmail } from "./helpers";
@@ -22,6 +23,7 @@ describe("tenant isolation", () => {
   let bInvitationId: string;
   let bInviteeEmail: string;
   let bApiKeyId: string;
+  let bEventId: string;
   /** Strings that must never appear in an answer given to A's owner about B. */
   let secretsOfB: string[];
 
@@ -35,6 +37,9 @@ describe("tenant isolation", () => {
       "members.updateRole": { memberId: bMemberId, role: "owner" },
       "members.remove": { memberId: bMemberId },
       "events.list": { kind: "user_activity" },
+      "events.options": { column: "type", period: "all" },
+      "events.stats": { kind: "user_activity", period: "7d" },
+      "events.get": { id: bEventId },
       "apiKeys.list": {},
       "apiKeys.create": { name: "intruder key" },
       "apiKeys.revoke": { id: bApiKeyId },
@@ -87,6 +92,8 @@ describe("tenant isolation", () => {
     ).invitationId;
     bApiKeyId = ok(await b.client.mutate<{ apiKey: { id: string } }>("apiKeys.create", { orgId: b.org.id, name: "B ingest key" }))
       .apiKey.id;
+    const bEvent = await db.execute(sql`SELECT id::text AS id FROM events WHERE tenant_id = ${b.org.id} LIMIT 1`);
+    bEventId = (bEvent.rows[0] as { id: string }).id;
     // Some activity in A too, so "A's events" is not trivially empty.
     ok(await a.client.mutate("members.invite", { orgId: a.org.id, email: uniqueEmail("tenant-a-pending"), role: "member" }));
     secretsOfB = [
@@ -114,7 +121,10 @@ describe("tenant isolation", () => {
         "apiKeys.create",
         "apiKeys.list",
         "apiKeys.revoke",
+        "events.get",
         "events.list",
+        "events.options",
+        "events.stats",
         "members.cancelInvitation",
         "members.invite",
         "members.list",
@@ -134,7 +144,8 @@ describe("tenant isolation", () => {
 
   it("each tenant procedure works for B's owner on B (the sample inputs are valid)", async () => {
     // Read-only ones only: the mutations are checked against B's state in the next test.
-    for (const path of ["organizations.get", "members.list", "events.list", "apiKeys.list", "settings.getPrivacy"]) {
+    const reads = ["organizations.get", "members.list", "apiKeys.list", "settings.getPrivacy"];
+    for (const path of [...reads, "events.list", "events.options", "events.stats", "events.get"]) {
       const r = await b.client.call(procedures[path]!._def.type as "query", path, inputFor(path, b.org.id));
       expect(r.status, `${path}: ${r.text}`).toBe(200);
     }
@@ -194,6 +205,23 @@ describe("tenant isolation", () => {
     } while (cursor && seen.length < 50);
     expect(new Set(seen).size).toBe(seen.length);
     expect(seen.length).toBe((await auditTrail(db, a.org.id)).length);
+  });
+
+  it("B's event under A's orgId: events.get is NOT_FOUND, as for a made-up id; A's facets and stats hold nothing of B", async () => {
+    const r = await a.client.query("events.get", { orgId: a.org.id, id: bEventId });
+    expect(r.error?.code, r.text).toBe("NOT_FOUND");
+    const none = await a.client.query("events.get", { orgId: a.org.id, id: "00000000-0000-4000-8000-000000000000" });
+    expect(none.error).toEqual(r.error);
+    for (const secret of secretsOfB) expect(r.text).not.toContain(secret);
+
+    const ownA = (await auditTrail(db, a.org.id)).length;
+    const stats = ok(await a.client.query<{ totals: { events: number } }>("events.stats", { orgId: a.org.id, period: "all" }));
+    expect(stats.totals.events).toBe(ownA);
+    for (const column of ["actor", "type", "targetName"]) {
+      const options = await a.client.query("events.options", { orgId: a.org.id, column, period: "all" });
+      expect(options.status, options.text).toBe(200);
+      for (const secret of secretsOfB) expect(options.text, `${column} leaks ${secret}`).not.toContain(secret);
+    }
   });
 
   it("invitations.get / accept of another org's invitation: NOT_FOUND, and no membership", async () => {

@@ -1,6 +1,7 @@
 import { eventInputSchema, interactionEventSchema, systemEventSchema, userActivityEventSchema } from "@logbook/shared/events";
 import { z } from "zod";
 import { MAX_BODY_BYTES, MAX_EVENTS_PER_REQUEST } from "../ingest/read-body";
+import { getEventOperation, listEventsOperation, storedEventSchema } from "./openapi-read";
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { target: "openapi-3.0", io: "input", unrepresentable: "any" });
 
@@ -24,6 +25,7 @@ export function openApiDocument(serverUrl: string) {
     security: [{ apiKey: [] }],
     paths: {
       "/v1/events": {
+        get: listEventsOperation,
         post: {
           summary: "Ingest events",
           description:
@@ -86,6 +88,7 @@ export function openApiDocument(serverUrl: string) {
           },
         },
       },
+      "/v1/events/{id}": { get: getEventOperation },
       "/v1/logs": {
         post: {
           summary: "Ingest OpenTelemetry logs (OTLP/HTTP)",
@@ -116,6 +119,7 @@ export function openApiDocument(serverUrl: string) {
         UserActivityEvent: schema(userActivityEventSchema),
         SystemEvent: schema(systemEventSchema),
         InteractionEvent: schema(interactionEventSchema),
+        StoredEvent: storedEventSchema,
         EventBatch: {
           type: "object",
           required: ["events"],

@@ -3,6 +3,7 @@ import type { Db } from "@logbook/db/client";
 import { Hono } from "hono";
 import type { Redis } from "ioredis";
 import { apiKeyAuth } from "./api-key-auth";
+import { mountEventsReadRoute } from "./events-read-route";
 import { mountEventsRoute } from "./events-route";
 import { mountOtlpRoute } from "./otlp-route";
 import { problem } from "./problem";
@@ -14,17 +15,21 @@ export interface V1Deps {
   redis: Redis;
   gate?: IngestGate;
   onUnlabelled?: (tenantId: string, eventIds: string[]) => Promise<void>;
+  /** Signs the read API's keyset cursors. */
+  cursorSecret: string;
   log: (line: string) => void;
 }
 
 /**
  * The public REST API for tenants' systems, authenticated by API key (the tenant is the key's) and
- * rate-limited per plan: /v1/events (ingest), /v1/logs (OTLP/HTTP logs).
+ * rate-limited per plan (reads count too): /v1/events (ingest; filtered reads, JSON Lines),
+ * /v1/events/:id, /v1/logs (OTLP/HTTP logs).
  */
 export function v1Api(deps: V1Deps) {
   const v1 = new Hono<{ Variables: SettingsVars }>();
   v1.use("*", apiKeyAuth(deps.db), loadTenantSettings(deps.db), rateLimit(deps.redis, deps.log));
   mountEventsRoute(v1, deps);
+  mountEventsReadRoute(v1, deps);
   mountOtlpRoute(v1, deps);
   v1.all("*", (c) => problem(c, 404, "not_found", `No route ${c.req.method} ${c.req.path}`));
   return v1;

@@ -6,6 +6,8 @@ export interface ApiDeps {
   auth: Auth;
   /** Public base URL, for links such as invitations. */
   baseURL: string;
+  /** Signs event list cursors (derived from the auth secret in app.ts). */
+  cursorSecret: string;
 }
 
 export async function createContext(deps: ApiDeps, req: Request, ip: string | null) {

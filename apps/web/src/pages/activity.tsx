@@ -16,7 +16,7 @@ export function ActivityPage({ orgId }: { orgId: string }) {
 
   const events = useInfiniteQuery(
     trpc.events.list.infiniteQueryOptions(
-      { orgId, kind: "user_activity", limit: PAGE_SIZE },
+      { orgId, kind: ["user_activity"], period: "all", limit: PAGE_SIZE },
       { enabled: allowed, getNextPageParam: (last) => last.nextCursor ?? undefined },
     ),
   );

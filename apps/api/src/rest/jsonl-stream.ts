@@ -1,0 +1,73 @@
+import type { Db } from "@logbook/db/client";
+import { type FilteredEventItem, listEventsFiltered } from "@logbook/db/queries/list-events-filtered";
+import type { EventFilter } from "@logbook/shared/filters";
+import { toSnakeEvent } from "./event-json";
+
+/** Rows fetched per query while streaming: larger than a listing page, still constant memory. */
+export const JSONL_PAGE_SIZE = 1000;
+
+export interface JsonlStreamInput {
+  tenantId: string;
+  filter: EventFilter;
+  secret: string;
+  canReadContent: boolean;
+  log: (line: string) => void;
+}
+
+/**
+ * Every event matching the filter as JSON Lines, one event per line, page by page. The first page is
+ * read before the stream exists, so a rejected cursor (EventCursorError) can still be answered with a
+ * 400; every further page is read only when the consumer pulls, so memory stays at one page however
+ * many rows follow. An error after the first page errors the stream (the status is already sent).
+ */
+export async function eventsJsonlStream(db: Db, input: JsonlStreamInput): Promise<ReadableStream<Uint8Array>> {
+  const { tenantId, secret, canReadContent, log } = input;
+  // One instant for every page, so a relative period covers the same range from start to end.
+  const now = new Date();
+  const filter: EventFilter = { ...input.filter, limit: JSONL_PAGE_SIZE };
+  const readPage = (cursor: string | undefined) =>
+    listEventsFiltered(db, { tenantId, filter: { ...filter, cursor }, secret, now, canReadContent });
+
+  const encoder = new TextEncoder();
+  const encode = (items: FilteredEventItem[]) =>
+    encoder.encode(items.map((item) => `${JSON.stringify(toSnakeEvent(item))}\n`).join(""));
+
+  const first = await readPage(filter.cursor);
+  let pending: Uint8Array | null = first.items.length > 0 ? encode(first.items) : null;
+  let cursor = first.nextCursor;
+  let rows = first.items.length;
+  let cancelled = false;
+
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        try {
+          if (pending) {
+            controller.enqueue(pending);
+            pending = null;
+            if (cursor === null) controller.close();
+            return;
+          }
+          if (cursor === null) return controller.close();
+          const page = await readPage(cursor);
+          if (cancelled) return;
+          cursor = page.nextCursor;
+          rows += page.items.length;
+          if (page.items.length > 0) controller.enqueue(encode(page.items));
+          if (cursor === null) controller.close();
+        } catch (error) {
+          if (cancelled) return;
+          log(`jsonl stream of tenant ${tenantId} failed after ${rows} rows: ${(error as Error).stack ?? error}`);
+          controller.error(error);
+        }
+      },
+      cancel() {
+        cancelled = true;
+        cursor = null;
+        pending = null;
+      },
+    },
+    // Nothing read ahead: the next page is fetched only when the consumer asks for more.
+    { highWaterMark: 0 },
+  );
+}

@@ -1,0 +1,203 @@
+// `pnpm bench query`: seeds events over 30 days across many tenants (one holding 40%), then reports
+// p50/p95 over N runs of each read the UI and the API make, and JSONL streaming through the real API
+// process (rows/s and the API's peak RSS). Options: --events N (default 10,000,000), --tenants N
+// (default 200), --runs N (default 50), --jsonl-rows N (default 1,000,000), --reuse <database url>
+// (skip seeding: query a database seeded by an earlier run, printed at the start).
+import { once } from "node:events";
+import { readFileSync } from "node:fs";
+import { createDb } from "@logbook/db/client";
+import { createApiKey } from "@logbook/db/queries/api-keys";
+import { eventStatistics } from "@logbook/db/queries/event-stats";
+import { filterOptions } from "@logbook/db/queries/event-options";
+import { listEventsFiltered } from "@logbook/db/queries/list-events-filtered";
+import { setTenantPlan } from "@logbook/db/queries/tenant-settings";
+import { createRandom } from "@logbook/db/seed/random";
+import { startTestServices } from "@logbook/db/testing";
+import { type EventFilterInput, eventFilterSchema } from "@logbook/shared/filters";
+import pg from "pg";
+import copyStreams from "pg-copy-streams";
+import { startApiProcess } from "./_api-process";
+import { percentile } from "./_services";
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const argText = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+
+const BIG = "tenant_big";
+const DAY = 86_400_000;
+const COLS =
+  "tenant_id, id, occurred_at, kind, type, status, actor_id, actor_email, source, session_id, model, agent, platform, input_tokens, output_tokens, is_error, metadata";
+
+function uuid7(ms: number, r: ReturnType<typeof createRandom>) {
+  const hex = ms.toString(16).padStart(12, "0");
+  const rnd = () =>
+    Math.floor(r.next() * 0x10000)
+      .toString(16)
+      .padStart(4, "0");
+  return `${hex.slice(0, 8)}-${hex.slice(8)}-7${rnd().slice(1)}-${(0x8000 | Math.floor(r.next() * 0x3fff)).toString(16)}-${rnd()}${rnd()}${rnd()}`;
+}
+
+async function seed(databaseUrl: string, total: number, tenants: number) {
+  const now = Date.now();
+  const admin = new pg.Client({ connectionString: databaseUrl });
+  await admin.connect();
+  await admin.query(
+    "SELECT logbook_ensure_partitions(((now() AT TIME ZONE 'UTC')::date - 31), ((now() AT TIME ZONE 'UTC')::date + 1))",
+  );
+  await admin.end();
+  const streams = 2;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: streams }, async (_, s) => {
+      const r = createRandom(1000 + s);
+      const client = new pg.Client({ connectionString: databaseUrl });
+      await client.connect();
+      const copy = client.query(copyStreams.from(`COPY events (${COLS}) FROM STDIN`));
+      const types = {
+        user_activity: ["user.login", "user.logout", "test.updated", "incident.resolved"],
+        system: ["sync.dbt.started", "sync.dbt.finished", "sync.dwh.finished", "alert.delivered"],
+        interaction: ["ai.interaction"],
+      } as const;
+      const models = [
+        "openai/gpt-5-mini",
+        "anthropic/claude-sonnet-4.5",
+        "google/gemini-3-flash-preview",
+        "meta/llama-4-70b",
+        "mistral/large-3",
+        "openai/gpt-5",
+      ];
+      let chunk = "";
+      for (let i = s; i < total; i += streams) {
+        const tenant = r.chance(0.4) ? BIG : `tenant_${r.int(1, tenants - 1)}`;
+        const at = now - Math.floor(r.next() * 30 * DAY);
+        const kind = r.weighted([
+          ["interaction", 5],
+          ["user_activity", 3],
+          ["system", 2],
+        ] as const);
+        const type = r.pick(types[kind]);
+        const user = r.int(1, 2000);
+        const isInteraction = kind === "interaction";
+        const error = r.chance(0.05);
+        const metadata = `{"customer": {"plan": "${r.pick(["pro", "team", "enterprise"])}"}, "latency_ms": ${r.int(50, 5000)}, "region": "${r.pick(["eu", "us", "ap"])}"}`;
+        chunk += `${tenant}\t${uuid7(at, r)}\t${new Date(at).toISOString()}\t${kind}\t${type}\t${error ? "failure" : "success"}\tu_${user}\tuser${user}@example.com\t${isInteraction ? r.pick(["chat", "agent", "api"]) : kind === "system" ? r.pick(["dbt", "dwh", "bi"]) : "web"}\t${isInteraction ? `chat_${r.int(1, 200_000)}` : "\\N"}\t${isInteraction ? r.pick(models) : "\\N"}\t${isInteraction ? "assistant" : "\\N"}\t${isInteraction ? "web" : "\\N"}\t${isInteraction ? r.int(100, 4000) : "\\N"}\t${isInteraction ? r.int(50, 2000) : "\\N"}\t${isInteraction ? error : "\\N"}\t${metadata}\n`;
+        if (chunk.length > 1 << 20) {
+          if (!copy.write(chunk)) await once(copy, "drain");
+          chunk = "";
+        }
+        if (s === 0 && i % 1_000_000 === 0 && i > 0)
+          console.log(`  seeded ~${i.toLocaleString()} events (${Math.round((performance.now() - started) / 1000)} s)`);
+      }
+      copy.end(chunk);
+      await once(copy, "finish");
+      await client.end();
+    }),
+  );
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  await client.query("ANALYZE events");
+  await client.end();
+  console.log(
+    `seeded ${total.toLocaleString()} events over 30 days across ${tenants} tenants in ${Math.round((performance.now() - started) / 1000)} s`,
+  );
+}
+
+async function timeIt(runs: number, fn: () => Promise<unknown>) {
+  await fn(); // warm
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await fn();
+    times.push(performance.now() - t);
+  }
+  return { p50_ms: Number(percentile(times, 50).toFixed(1)), p95_ms: Number(percentile(times, 95).toFixed(1)) };
+}
+
+function peakRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+export async function run() {
+  const total = arg("events", 10_000_000);
+  const tenants = arg("tenants", 200);
+  const runs = arg("runs", 50);
+  const jsonlRows = arg("jsonl-rows", 1_000_000);
+  const reuse = argText("reuse");
+  const services = reuse ? null : await startTestServices("bench_query", process.env);
+  const databaseUrl = reuse ?? services!.databaseUrl;
+  console.log(`database: ${databaseUrl}`);
+  if (!reuse) await seed(databaseUrl, total, tenants);
+  const { db, close } = createDb(databaseUrl, { max: 4 });
+  const secret = "bench-cursor-secret-0123456789";
+  const f = (input: EventFilterInput) => eventFilterSchema.parse(input);
+  const list = (filter: EventFilterInput) =>
+    listEventsFiltered(db, { tenantId: BIG, filter: f(filter), secret, canReadContent: true });
+  const figures: Record<string, unknown> = {};
+  try {
+    figures.first_page = await timeIt(runs, () => list({}));
+    // A cursor 100,000 rows deep (30 days), reached by walking pages of 500.
+    let cursor: string | null = null;
+    for (let depth = 0; depth < 100_000; depth += 500)
+      cursor = (await list({ period: "30d", limit: 500, cursor: cursor ?? undefined })).nextCursor;
+    const deepCursor = cursor!;
+    figures.deep_page = await timeIt(runs, () => list({ period: "30d", cursor: deepCursor }));
+    figures.type_time = await timeIt(runs, () => list({ period: "7d", type: ["sync.*"] }));
+    figures.metadata = await timeIt(runs, () =>
+      list({ period: "7d", metadata: [{ path: ["customer", "plan"], op: "eq", value: "enterprise" }] }),
+    );
+    figures.actor = await timeIt(runs, () => list({ period: "7d", actor: "user1234@" }));
+    figures.options_model = await timeIt(runs, () =>
+      filterOptions(db, { tenantId: BIG, filter: f({ period: "30d" }), column: "model", canReadContent: true }),
+    );
+    figures.stats_30d = await timeIt(runs, () =>
+      eventStatistics(db, { tenantId: BIG, filter: f({ period: "30d" }), canReadContent: true }),
+    );
+    for (const [name, value] of Object.entries(figures))
+      console.log(
+        `${name.padEnd(14)} p50 ${(value as { p50_ms: number }).p50_ms} ms, p95 ${(value as { p95_ms: number }).p95_ms} ms`,
+      );
+
+    // JSONL through the real API process: rows/s and the API's peak RSS.
+    await setTenantPlan(db, { tenantId: BIG, plan: "enterprise" });
+    const { key } = await createApiKey(db, { tenantId: BIG, name: "bench" });
+    const api = await startApiProcess({
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+      LOGBOOK_QUEUE_PREFIX: `bench-${Date.now()}`,
+    });
+    try {
+      const rssBefore = peakRssMb(api.child.pid!);
+      const t = performance.now();
+      const res = await fetch(`${api.url}/v1/events?period=30d&format=jsonl`, { headers: { authorization: `Bearer ${key}` } });
+      let rows = 0;
+      const reader = res.body!.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        for (const byte of value) if (byte === 10) rows++;
+        if (rows >= jsonlRows) {
+          await reader.cancel();
+          break;
+        }
+      }
+      const seconds = (performance.now() - t) / 1000;
+      figures.jsonl_rows_per_s = Math.round(rows / seconds);
+      figures.jsonl_peak_rss_mb = Math.round(peakRssMb(api.child.pid!));
+      console.log(
+        `jsonl: ${rows.toLocaleString()} rows in ${seconds.toFixed(1)} s = ${figures.jsonl_rows_per_s} rows/s; API peak RSS ${figures.jsonl_peak_rss_mb} MB (${Math.round(rssBefore)} MB before)`,
+      );
+    } finally {
+      await api.stop();
+    }
+    return figures;
+  } finally {
+    await close();
+    if (services && !process.argv.includes("--keep")) await services.stop();
+  }
+}
