@@ -97,6 +97,11 @@ export async function listEventsFiltered(
   const direction = filter.order === "asc" ? asc : desc;
 
   return withTenant(db, tenantId, async (tx) => {
+    // Under row-level security the planner underestimates how many rows a filtered page scans and
+    // picks "collect everything, then sort", which grows with the tenant. A page must be an ordered
+    // walk of an index that stops after `limit` rows (what keyset pagination relies on), so sorting
+    // is ruled out for this transaction.
+    await tx.execute(sql`SELECT set_config('enable_sort', 'off', true)`);
     const rows = await tx
       .select(eventListColumns)
       .from(events)
