@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { signUpWithOrganization } from "./flows";
 import { launchBrowser, screenshot } from "./browser";
 
 const baseUrl = inject("baseUrl");
@@ -31,15 +32,7 @@ describe("API keys in a real browser", () => {
   });
 
   it("signs up, creates an organization and opens API keys from the navigation", async () => {
-    await page.goto(`${baseUrl}/sign-up`);
-    await page.getByLabel("Name").fill(owner.name);
-    await page.getByLabel("Email").fill(owner.email);
-    await page.getByLabel("Password").fill(owner.password);
-    await page.getByRole("button", { name: "Create account" }).click();
-    await page.waitForURL(/\/orgs\/new/);
-    await page.getByLabel(/name/i).fill(`Keys ${stamp}`);
-    await page.getByRole("button", { name: /create/i }).click();
-    await page.waitForURL(/\/o\/[^/]+\/activity/);
+    await signUpWithOrganization(page, baseUrl, owner, `Keys ${stamp}`);
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "API keys" }).click();
     await page.waitForURL(/\/o\/[^/]+\/api-keys$/);
     await expect.poll(() => page.getByText("No API keys yet").count()).toBe(1);

@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { signUpWithOrganization } from "./flows";
 import { launchBrowser, screenshot } from "./browser";
 
 const baseUrl = inject("baseUrl");
@@ -22,15 +23,7 @@ describe("privacy settings in a real browser", () => {
   });
 
   it("an owner opens Privacy from the navigation and sees nothing redacted yet", async () => {
-    await page.goto(`${baseUrl}/sign-up`);
-    await page.getByLabel("Name").fill(owner.name);
-    await page.getByLabel("Email").fill(owner.email);
-    await page.getByLabel("Password").fill(owner.password);
-    await page.getByRole("button", { name: "Create account" }).click();
-    await page.waitForURL(/\/orgs\/new/);
-    await page.getByLabel(/name/i).fill(`Privacy ${stamp}`);
-    await page.getByRole("button", { name: /create/i }).click();
-    await page.waitForURL(/\/o\/[^/]+\/activity/);
+    await signUpWithOrganization(page, baseUrl, owner, `Privacy ${stamp}`);
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Privacy" }).click();
     await page.waitForURL(/\/o\/[^/]+\/privacy$/);
     await page.getByRole("checkbox", { name: /Email addresses/ }).waitFor();

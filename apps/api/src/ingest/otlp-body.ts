@@ -1,5 +1,5 @@
 import { gunzipSync } from "node:zlib";
-import { BodyError, MAX_BODY_BYTES } from "./read-body";
+import { BodyError, MAX_BODY_BYTES, readBodyBytes } from "./read-body";
 
 export type OtlpFormat = "json" | "protobuf";
 
@@ -26,24 +26,7 @@ export async function readOtlpBody(request: Request, limit = MAX_BODY_BYTES): Pr
   if (encoding !== "identity" && encoding !== "gzip") {
     throw new BodyError(415, "unsupported_encoding", `Content-Encoding ${encoding} is not supported; use gzip or none.`);
   }
-  const declared = Number(request.headers.get("content-length") ?? "NaN");
-  if (declared > limit) throw tooLarge(limit);
-  const chunks: Uint8Array[] = [];
-  if (request.body) {
-    const reader = request.body.getReader();
-    let size = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > limit) {
-        await reader.cancel().catch(() => {});
-        throw tooLarge(limit);
-      }
-      chunks.push(value);
-    }
-  }
-  const raw = Buffer.concat(chunks);
+  const raw = await readBodyBytes(request, limit);
   if (encoding !== "gzip") return raw;
   try {
     return gunzipSync(raw, { maxOutputLength: limit });

@@ -15,11 +15,11 @@ export class BodyError extends Error {
   }
 }
 
-/** Reads the body as text, refusing (413) past `limit` bytes without buffering the rest. */
-export async function readBodyText(request: Request, limit = MAX_BODY_BYTES): Promise<string> {
+/** Reads the body's bytes, refusing (413) past `limit` bytes without buffering the rest. */
+export async function readBodyBytes(request: Request, limit = MAX_BODY_BYTES): Promise<Buffer> {
   const declared = Number(request.headers.get("content-length") ?? "NaN");
   if (declared > limit) throw tooLarge(limit);
-  if (!request.body) return "";
+  if (!request.body) return Buffer.alloc(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -33,10 +33,15 @@ export async function readBodyText(request: Request, limit = MAX_BODY_BYTES): Pr
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
 }
 
-function tooLarge(limit: number) {
+/** Reads the body as UTF-8 text, with the same limit. */
+export async function readBodyText(request: Request, limit = MAX_BODY_BYTES): Promise<string> {
+  return (await readBodyBytes(request, limit)).toString("utf8");
+}
+
+export function tooLarge(limit: number) {
   return new BodyError(
     413,
     "payload_too_large",
