@@ -1,10 +1,9 @@
 import type { Db } from "@logbook/db/client";
-import { type FilteredEventItem, listEventsFiltered } from "@logbook/db/queries/list-events-filtered";
+import { listEventJsonLines } from "@logbook/db/queries/list-events-filtered";
 import type { EventFilter } from "@logbook/shared/filters";
-import { toSnakeEvent } from "./event-json";
 
 /** Rows fetched per query while streaming: larger than a listing page, still constant memory. */
-export const JSONL_PAGE_SIZE = 1000;
+export const JSONL_PAGE_SIZE = 5000;
 
 export interface JsonlStreamInput {
   tenantId: string;
@@ -12,25 +11,36 @@ export interface JsonlStreamInput {
   secret: string;
   canReadContent: boolean;
   log: (line: string) => void;
+  /** Rows per query (default JSONL_PAGE_SIZE). */
+  pageSize?: number;
 }
 
 /**
  * Every event matching the filter as JSON Lines, one event per line, page by page. The first page is
  * read before the stream exists, so a rejected cursor (EventCursorError) can still be answered with a
- * 400; every further page is read only when the consumer pulls, so memory stays at one page however
+ * 400; after that at most one page is read ahead of the consumer, so memory stays at two pages however
  * many rows follow. An error after the first page errors the stream (the status is already sent).
  */
 export async function eventsJsonlStream(db: Db, input: JsonlStreamInput): Promise<ReadableStream<Uint8Array>> {
   const { tenantId, secret, canReadContent, log } = input;
   // One instant for every page, so a relative period covers the same range from start to end.
   const now = new Date();
-  const filter: EventFilter = { ...input.filter, limit: JSONL_PAGE_SIZE };
-  const readPage = (cursor: string | undefined) =>
-    listEventsFiltered(db, { tenantId, filter: { ...filter, cursor }, secret, now, canReadContent });
+  const filter: EventFilter = input.filter;
+  const readPage = async (cursor: string | undefined) => {
+    const page = await listEventJsonLines(db, {
+      tenantId,
+      filter: { ...filter, cursor },
+      secret,
+      now,
+      canReadContent,
+      pageSize: input.pageSize ?? JSONL_PAGE_SIZE,
+    });
+    return { items: page.lines, nextCursor: page.nextCursor };
+  };
 
   const encoder = new TextEncoder();
-  const encode = (items: FilteredEventItem[]) =>
-    encoder.encode(items.map((item) => `${JSON.stringify(toSnakeEvent(item))}\n`).join(""));
+  // Each line is one event already rendered as JSON by Postgres.
+  const encode = (lines: string[]) => encoder.encode(`${lines.join("\n")}\n`);
 
   const first = await readPage(filter.cursor);
   let pending: Uint8Array | null = first.items.length > 0 ? encode(first.items) : null;
@@ -67,7 +77,7 @@ export async function eventsJsonlStream(db: Db, input: JsonlStreamInput): Promis
         pending = null;
       },
     },
-    // Nothing read ahead: the next page is fetched only when the consumer asks for more.
-    { highWaterMark: 0 },
+    // One page read ahead while the consumer takes the current one, never more: memory stays at two pages.
+    { highWaterMark: 1 },
   );
 }
