@@ -97,6 +97,16 @@ describe("POST /v1/events: errors a client can act on", () => {
   });
 
   describe("one event", () => {
+    it("rejects a NUL character with the field path (Postgres text cannot hold it)", async () => {
+      const errors = await rejectionOf(systemEvent({ metadata: { notes: ["fine", "bad \u0000 here"] } }));
+      expect(errors).toEqual([{ path: "metadata.notes.1", message: expect.stringMatching(/NUL/) }]);
+    });
+
+    it("rejects metadata over 32 KB with its path", async () => {
+      const errors = await rejectionOf(systemEvent({ metadata: { blob: "x".repeat(33_000) } }));
+      expect(errors).toEqual([{ path: "metadata", message: expect.stringMatching(/at most 32768 bytes/) }]);
+    });
+
     it("unknown kind", async () => {
       expect(await rejectionOf({ kind: "audit", type: "user.login", occurred_at: recent() })).toEqual([
         { path: "kind", message: 'unknown kind "audit"; expected one of user_activity, system, interaction' },

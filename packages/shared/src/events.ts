@@ -41,7 +41,33 @@ export const targetSchema = z.strictObject({
   version: short.optional(),
 });
 
-export const metadataSchema = z.record(z.string(), z.unknown()).refine((m) => JSON.stringify(m).length <= MAX_METADATA_BYTES, {
+/**
+ * Whether `value` serialises to at most `limit` characters of JSON, without building the string: a
+ * walk that stops as soon as the limit is passed (string escapes are not counted, so it may allow a
+ * little more than `limit` for strings full of quotes or control characters).
+ */
+export function jsonFitsIn(value: unknown, limit: number): boolean {
+  let size = 0;
+  const walk = (v: unknown): boolean => {
+    if (typeof v === "string") size += v.length + 2;
+    else if (typeof v === "number" || typeof v === "boolean") size += String(v).length;
+    else if (v === null || v === undefined) size += 4;
+    else if (Array.isArray(v)) {
+      size += 1 + v.length;
+      for (const x of v) if (!walk(x)) return false;
+    } else if (typeof v === "object") {
+      size += 1;
+      for (const [k, x] of Object.entries(v)) {
+        size += k.length + 4;
+        if (!walk(x)) return false;
+      }
+    }
+    return size <= limit;
+  };
+  return walk(value);
+}
+
+export const metadataSchema = z.record(z.string(), z.unknown()).refine((m) => jsonFitsIn(m, MAX_METADATA_BYTES), {
   message: `must be at most ${MAX_METADATA_BYTES} bytes of JSON`,
 });
 

@@ -58,6 +58,8 @@ function findNul(value: unknown, path: string): string | null {
 export function validateEvent(
   raw: unknown,
   now = Date.now(),
+  /** checkNul false: the caller knows no string holds a NUL (the body had no \u0000 escape). */
+  options: { checkNul?: boolean } = {},
 ): { ok: true; event: EventEnvelope } | { ok: false; errors: FieldError[] } {
   if (!raw || typeof raw !== "object" || Array.isArray(raw)) {
     return { ok: false, errors: [{ path: "(event)", message: "an event must be a JSON object" }] };
@@ -73,7 +75,7 @@ export function validateEvent(
   }
   const parsed = eventInputSchema.safeParse(raw);
   if (!parsed.success) return { ok: false, errors: issuesToErrors(parsed.error.issues) };
-  const nul = findNul(parsed.data, "");
+  const nul = options.checkNul === false ? null : findNul(parsed.data, "");
   if (nul) return { ok: false, errors: [{ path: nul.slice(1), message: "must not contain NUL (\\u0000) characters" }] };
   const at = Date.parse(parsed.data.occurred_at);
   if (at > now + MAX_FUTURE_MS) {
@@ -93,7 +95,7 @@ export function validateEvent(
  */
 export async function ingestEvents(
   deps: { db: Db; gate?: IngestGate; onUnlabelled?: (tenantId: string, eventIds: string[]) => Promise<void> },
-  input: { tenantId: string; events: unknown[]; redactor: Redactor | null },
+  input: { tenantId: string; events: unknown[]; redactor: Redactor | null; mayContainNul?: boolean },
 ): Promise<IngestResult> {
   const now = Date.now();
   const results: EventOutcome[] = new Array(input.events.length);
@@ -101,7 +103,7 @@ export async function ingestEvents(
   const rowIndex: number[] = [];
   input.events.forEach((raw, index) => {
     const clientId = typeof (raw as { id?: unknown })?.id === "string" ? (raw as { id: string }).id : null;
-    const checked = validateEvent(raw, now);
+    const checked = validateEvent(raw, now, { checkNul: input.mayContainNul !== false });
     if (!checked.ok) {
       results[index] = { index, status: "rejected", client_id: clientId, errors: checked.errors };
       return;

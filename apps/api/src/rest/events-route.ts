@@ -14,14 +14,23 @@ export function mountEventsRoute(
 ) {
   v1.post("/events", async (c) => {
     let events: unknown[];
+    let mayContainNul = true;
     try {
-      events = parseEvents(await readBodyText(c.req.raw), c.req.header("content-type"));
+      const text = await readBodyText(c.req.raw);
+      // JSON can only carry a NUL as the escape \u0000: without one, no string needs the NUL check.
+      mayContainNul = text.includes("\\u0000");
+      events = parseEvents(text, c.req.header("content-type"));
     } catch (error) {
       if (error instanceof BodyError) return problem(c, error.status, error.code, error.message, error.details);
       throw error;
     }
     const { tenantId } = c.get("apiKey");
-    const result = await ingestEvents(deps, { tenantId, events, redactor: createRedactor(c.get("settings").privacy) });
+    const result = await ingestEvents(deps, {
+      tenantId,
+      events,
+      redactor: createRedactor(c.get("settings").privacy),
+      mayContainNul,
+    });
     return c.json(result, ingestStatus(result));
   });
 }
