@@ -33,8 +33,8 @@ export interface AppOptions {
 }
 
 /**
- * The HTTP surface: /api/auth/* (better-auth), /trpc/* (the web UI's API), /health, and the built
- * web UI. The public REST API (/v1/*) joins here with ingestion and the read path.
+ * The HTTP surface: /api/auth/* (better-auth), /trpc/* (the web UI's API), /v1/* (the public API for
+ * API keys: ingest, OTLP logs, reads, OpenAPI), /health, and the built web UI.
  */
 export function createApp(options: AppOptions) {
   const log = options.log ?? ((line: string) => console.log(line));
@@ -92,8 +92,8 @@ export function createApp(options: AppOptions) {
     v1Api({
       db: options.db,
       redis: limiterRedis,
-      // After the commit and off the response path: the events are stored whatever Redis does.
       gate: createIngestGate(options.ingestConcurrency ?? 4),
+      // After the commit and off the response path: the events are stored whatever Redis does.
       onUnlabelled: async (tenantId, ids) => void handoff.enqueue(tenantId, ids),
       cursorSecret,
       log,
