@@ -1,10 +1,11 @@
+import { queryState } from "../components/query-state";
 import { can, isRole } from "@logbook/shared/permissions";
 import { useQuery } from "@tanstack/react-query";
 import { ApiKeyCreateForm } from "../components/api-key-create-form";
 import { ApiKeyRow } from "../components/api-key-row";
 import { PageHeader } from "../components/page-header";
-import { EmptyState, ErrorState, NoAccess, Spinner } from "../components/states";
-import { errorMessage, trpcErrorCode, useTRPC } from "../lib/trpc";
+import { EmptyState, NoAccess } from "../components/states";
+import { useTRPC } from "../lib/trpc";
 
 /** /o/:orgId/api-keys: the keys tenants' systems send events with (owners and admins). */
 export function ApiKeysPage({ orgId }: { orgId: string }) {
@@ -29,26 +30,13 @@ export function ApiKeysPage({ orgId }: { orgId: string }) {
       </>
     );
   }
-  if (list.isError) {
-    return (
-      <>
-        {header}
-        {trpcErrorCode(list.error) === "FORBIDDEN" ? (
-          <NoAccess what="manage the API keys of this organization" userRole={role} />
-        ) : (
-          <ErrorState message={errorMessage(list.error)} onRetry={() => list.refetch()} />
-        )}
-      </>
-    );
-  }
-  if (!list.isSuccess) {
-    return (
-      <>
-        {header}
-        <Spinner label="Loading API keys…" />
-      </>
-    );
-  }
+  const state = queryState(list, {
+    header,
+    loading: "Loading API keys…",
+    noAccess: "manage the API keys of this organization",
+    userRole: role,
+  });
+  if (state || !list.isSuccess) return state;
 
   const keys = list.data.map((k) => ({
     ...k,

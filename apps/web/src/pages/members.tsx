@@ -1,11 +1,12 @@
+import { queryState } from "../components/query-state";
 import { assignableRoles, can, isRole } from "@logbook/shared/permissions";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { InviteForm } from "../components/invite-form";
 import { MemberRow } from "../components/member-row";
 import { PageHeader } from "../components/page-header";
-import { EmptyState, ErrorState, NoAccess, Spinner } from "../components/states";
+import { EmptyState } from "../components/states";
 import { formatDate } from "../lib/format";
-import { errorMessage, trpcErrorCode, useTRPC } from "../lib/trpc";
+import { errorMessage, useTRPC } from "../lib/trpc";
 
 /** /o/:orgId/members: who belongs to the organization, pending invitations, and inviting more. */
 export function MembersPage({ orgId }: { orgId: string }) {
@@ -19,25 +20,12 @@ export function MembersPage({ orgId }: { orgId: string }) {
   );
 
   const header = <PageHeader title="Members" description="People who can sign in to this organization, and their roles." />;
-  if (list.isPending)
-    return (
-      <>
-        {header}
-        <Spinner label="Loading members…" />
-      </>
-    );
-  if (list.isError) {
-    return (
-      <>
-        {header}
-        {trpcErrorCode(list.error) === "FORBIDDEN" ? (
-          <NoAccess what="see the members of this organization" userRole={null} />
-        ) : (
-          <ErrorState message={errorMessage(list.error)} onRetry={() => list.refetch()} />
-        )}
-      </>
-    );
-  }
+  const state = queryState(list, {
+    header,
+    loading: "Loading members…",
+    noAccess: "see the members of this organization",
+  });
+  if (state || !list.isSuccess) return state;
 
   const { members, invitations, myRole, myMemberId } = list.data;
   const role = isRole(myRole) ? myRole : null;

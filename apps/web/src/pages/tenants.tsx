@@ -1,8 +1,9 @@
+import { queryState } from "../components/query-state";
 import { useQuery } from "@tanstack/react-query";
 import { PageHeader } from "../components/page-header";
-import { EmptyState, ErrorState, NoAccess, Spinner } from "../components/states";
+import { EmptyState } from "../components/states";
 import { formatDate } from "../lib/format";
-import { errorMessage, trpcErrorCode, useTRPC } from "../lib/trpc";
+import { useTRPC } from "../lib/trpc";
 
 /** /platform/tenants: operators see every organization with its member count, never its logs. */
 export function TenantsPage() {
@@ -10,25 +11,12 @@ export function TenantsPage() {
   const tenants = useQuery(trpc.platform.tenants.queryOptions());
   const header = <PageHeader title="Tenants" description="Every organization on this Logbook platform." />;
 
-  if (tenants.isPending)
-    return (
-      <>
-        {header}
-        <Spinner label="Loading tenants…" />
-      </>
-    );
-  if (tenants.isError) {
-    return (
-      <>
-        {header}
-        {trpcErrorCode(tenants.error) === "FORBIDDEN" ? (
-          <NoAccess what="see the platform's tenants (operators only)" userRole={null} />
-        ) : (
-          <ErrorState message={errorMessage(tenants.error)} onRetry={() => tenants.refetch()} />
-        )}
-      </>
-    );
-  }
+  const state = queryState(tenants, {
+    header,
+    loading: "Loading tenants…",
+    noAccess: "see the platform's tenants (operators only)",
+  });
+  if (state || !tenants.isSuccess) return state;
   if (tenants.data.length === 0)
     return (
       <>
