@@ -2,7 +2,10 @@ import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createDb, type DbHandle } from "../src/client";
-import { insertEvents, listEvents, decodeCursor } from "../src/queries/events";
+import { eventFilterSchema, type EventFilterInput } from "@logbook/shared/filters";
+import { decodeCursor } from "../src/queries/event-cursor";
+import { insertEvents } from "../src/queries/events";
+import { listEventsFiltered } from "../src/queries/list-events-filtered";
 import { ensurePartitions } from "../src/queries/partitions";
 import { withTenant } from "../src/tenant";
 
@@ -126,16 +129,21 @@ describe("partitions", () => {
   });
 });
 
-describe("listEvents", () => {
+const SECRET = "event-store-test-cursor-secret";
+const list = (tenantId: string, filter: EventFilterInput) =>
+  listEventsFiltered(handle.db, {
+    tenantId,
+    filter: eventFilterSchema.parse({ period: "all", ...filter }),
+    secret: SECRET,
+    canReadContent: false,
+  });
+
+describe("listing", () => {
   it("pages newest first by keyset cursor without skipping or repeating", async () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: Awaited<ReturnType<typeof listEvents>> = await listEvents(handle.db, {
-        tenantId: tenantA,
-        limit: 7,
-        cursor: cursor ? decodeCursor(cursor) : null,
-      });
+      const page: Awaited<ReturnType<typeof list>> = await list(tenantA, { limit: 7, cursor: cursor ?? undefined });
       seen.push(...page.items.map((i) => i.occurredAt));
       cursor = page.nextCursor;
     } while (cursor);
@@ -144,14 +152,15 @@ describe("listEvents", () => {
   });
 
   it("filters by kind and never returns another tenant's rows", async () => {
-    const page = await listEvents(handle.db, { tenantId: tenantA, kind: "system", limit: 100 });
+    const page = await list(tenantA, { kind: "system", limit: 100 });
     expect(page.items.every((i) => i.kind === "system")).toBe(true);
-    const b = await listEvents(handle.db, { tenantId: tenantB, limit: 100 });
+    const b = await list(tenantB, { limit: 100 });
     expect(b.items).toHaveLength(1);
   });
 
   it("rejects forged cursors", () => {
-    expect(decodeCursor("not-a-cursor")).toBeNull();
-    expect(decodeCursor(Buffer.from('["yesterday","x"]').toString("base64url"))).toBeNull();
+    const expected = { tenantId: tenantA, filterHash: "x", order: "desc" as const };
+    expect(decodeCursor(SECRET, "not-a-cursor", expected).ok).toBe(false);
+    expect(decodeCursor(SECRET, Buffer.from('["yesterday","x"]').toString("base64url"), expected).ok).toBe(false);
   });
 });
