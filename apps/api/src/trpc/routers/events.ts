@@ -1,6 +1,7 @@
 import { EventCursorError } from "@logbook/db/queries/event-cursor";
 import { filterOptions } from "@logbook/db/queries/event-options";
 import { eventStatistics } from "@logbook/db/queries/event-stats";
+import { eventUsage, usageDimensions } from "@logbook/db/queries/event-usage";
 import { getEvent } from "@logbook/db/queries/get-event";
 import { listEventsFiltered } from "@logbook/db/queries/list-events-filtered";
 import { MAX_OPTION_LIMIT, optionColumnSchema } from "@logbook/shared/filter-options";
@@ -105,6 +106,20 @@ export const eventsRouter = router({
       return eventStatistics(ctx.db, {
         tenantId: ctx.tenant.tenantId,
         filter: scope.filter,
+        canReadContent: scope.canReadContent,
+      });
+    }),
+
+  /** Usage over the current filters: requests and tokens per bucket split by a dimension, top users and models, error rate, thumbs up/down. */
+  usage: tenantProcedure("logs:read")
+    .input(filterInput.extend({ dimension: z.enum(usageDimensions).default("model") }))
+    .query(async ({ ctx, input }) => {
+      const { dimension, ...filter } = input;
+      const scope = readScope(ctx.tenant.role, withoutPaging(filter));
+      return eventUsage(ctx.db, {
+        tenantId: ctx.tenant.tenantId,
+        filter: scope.filter,
+        dimension,
         canReadContent: scope.canReadContent,
       });
     }),
