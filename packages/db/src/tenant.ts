@@ -8,10 +8,19 @@ export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
  * superuser, so row-level security applies) and logbook.tenant_id is set for this transaction only.
  * Every query on tenant-owned tables goes through here, on top of its own tenant_id filter.
  */
-export async function withTenant<T>(db: Db, tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+export async function withTenant<T>(
+  db: Db,
+  tenantId: string,
+  fn: (tx: Tx) => Promise<T>,
+  /** "repeatable read" when several statements must read one snapshot (e.g. rollups and their deltas). */
+  options: { isolationLevel?: "read committed" | "repeatable read" } = {},
+): Promise<T> {
   if (!tenantId) throw new Error("withTenant: tenantId is required");
-  return db.transaction(async (tx) => {
-    await tx.execute(sql`SELECT set_config('role', 'logbook_app', true), set_config('logbook.tenant_id', ${tenantId}, true)`);
-    return fn(tx);
-  });
+  return db.transaction(
+    async (tx) => {
+      await tx.execute(sql`SELECT set_config('role', 'logbook_app', true), set_config('logbook.tenant_id', ${tenantId}, true)`);
+      return fn(tx);
+    },
+    options.isolationLevel ? { isolationLevel: options.isolationLevel } : undefined,
+  );
 }

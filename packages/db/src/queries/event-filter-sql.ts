@@ -26,6 +26,11 @@ export interface CompileOptions {
   canReadContent: boolean;
   /** An alias of `events` when the query names the table differently. */
   table?: EventsTable;
+  /**
+   * For a partial `actor` match: the keys of the matching actors (matchingActorKeys), so the events
+   * are found through the actor index; the match itself is still applied to each event.
+   */
+  actorKeys?: string[] | null;
 }
 
 /** Model field → column, for the exact-match filters. Nothing else reaches SQL as a column. */
@@ -87,6 +92,13 @@ export function compileEventFilter(filter: EventFilter, options: CompileOptions)
     if (values) add(inArray(columns[field], values));
   }
   if (filter.actor) {
+    if (options.actorKeys) {
+      add(
+        options.actorKeys.length === 0
+          ? sql`false`
+          : sql`coalesce(${t.actorId}, ${t.actorEmail}, ${t.actorName}) = ANY(${sql.param(options.actorKeys)}::text[])`,
+      );
+    }
     const pattern = `%${escapeLike(filter.actor)}%`;
     add(sql`(${t.actorId} ILIKE ${pattern} OR ${t.actorEmail} ILIKE ${pattern} OR ${t.actorName} ILIKE ${pattern})`);
   }

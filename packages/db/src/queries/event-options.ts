@@ -1,10 +1,12 @@
 import { DEFAULT_OPTION_LIMIT, MAX_OPTION_LIMIT, type OptionColumn, withoutOwnFilter } from "@logbook/shared/filter-options";
-import type { EventFilter } from "@logbook/shared/filters";
-import { type SQL, sql } from "drizzle-orm";
+import { type EventFilter, periodRange } from "@logbook/shared/filters";
+import { and, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { events } from "../schema/events";
+import { eventRollupDeltas, eventRollups } from "../schema/rollups";
 import { withTenant } from "../tenant";
-import { compileEventFilter } from "./event-filter-sql";
+import { compileEventFilter, type EventsTable } from "./event-filter-sql";
+import { rollupFilterFields, rollupsCanAnswer, splitRange } from "./event-rollups";
 
 /** Option column → the expression whose values a dropdown offers. Nothing else reaches SQL. */
 const optionExpressions: Record<OptionColumn, SQL> = {
@@ -30,6 +32,13 @@ const optionExpressions: Record<OptionColumn, SQL> = {
   element: sql`${events.element}`,
   sessionId: sql`${events.sessionId}`,
 };
+
+/** The same expressions over a rollup table, for the columns rollups carry. */
+function rollupExpression(column: OptionColumn, t: typeof eventRollups): SQL | undefined {
+  if (column === "isError") return sql`(${t.isError} IS TRUE)`;
+  if (!rollupFilterFields.has(column as keyof EventFilter)) return undefined;
+  return sql`${t[column as Exclude<keyof typeof t, "isError"> & OptionColumn]}`;
+}
 
 export interface FilterOptionsInput {
   tenantId: string;
@@ -61,12 +70,43 @@ export async function filterOptions(
   if (!expression) throw new Error(`filterOptions: unknown column ${String(column)}`);
   const requested = input.limit !== undefined && Number.isFinite(input.limit) ? Math.trunc(input.limit) : DEFAULT_OPTION_LIMIT;
   const limit = Math.min(Math.max(requested, 1), MAX_OPTION_LIMIT);
-  const where = compileEventFilter(withoutOwnFilter(input.filter, column), {
-    tenantId,
-    now: input.now ?? new Date(),
-    canReadContent: input.canReadContent,
-  });
+  const own = withoutOwnFilter(input.filter, column);
+  const ctx = { tenantId, now: input.now ?? new Date(), canReadContent: input.canReadContent };
+  if (rollupExpression(column, eventRollups) && rollupsCanAnswer(own, rollupFilterFields, input.canReadContent)) {
+    // Whole hours from rollups (compacted + pending deltas), partial hours at the ends from events.
+    const { from, to } = periodRange(own.period, ctx.now);
+    const { hours, edges } = splitRange(from, to);
+    const parts: SQL[] = [];
+    if (hours) {
+      for (const table of [eventRollups, eventRollupDeltas]) {
+        const where = and(
+          compileEventFilter({ ...own, period: "all" }, { ...ctx, table: table as unknown as EventsTable }),
+          hours.from ? sql`${table.occurredAt} >= ${hours.from.toISOString()}::timestamptz` : undefined,
+          hours.to ? sql`${table.occurredAt} < ${hours.to.toISOString()}::timestamptz` : undefined,
+        );
+        parts.push(
+          sql`SELECT ${rollupExpression(column, table as typeof eventRollups)} AS value, ${table.events} AS n FROM ${table} WHERE ${where}`,
+        );
+      }
+    }
+    for (const edge of edges) {
+      const where = compileEventFilter({ ...own, period: { from: edge.from.toISOString(), to: edge.to.toISOString() } }, ctx);
+      parts.push(sql`SELECT ${expression} AS value, 1 AS n FROM ${events} WHERE ${where}`);
+    }
+    return withTenant(
+      db,
+      tenantId,
+      async (tx) => {
+        const result = await tx.execute<{ value: string | boolean; count: string }>(sql`
+          SELECT value, sum(n)::text AS count FROM (${sql.join(parts, sql` UNION ALL `)}) parts
+          WHERE value IS NOT NULL GROUP BY 1 HAVING sum(n) > 0 ORDER BY 2 DESC, 1 ASC LIMIT ${limit}`);
+        return { column, values: result.rows.map((r) => ({ value: r.value, count: Number(r.count) })) };
+      },
+      { isolationLevel: "repeatable read" },
+    );
+  }
 
+  const where = compileEventFilter(own, ctx);
   return withTenant(db, tenantId, async (tx) => {
     const rows = await tx
       .select({ value: sql<string | boolean>`${expression}`.as("value"), count: sql<string>`count(*)`.as("count") })

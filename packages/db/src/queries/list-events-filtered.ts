@@ -3,7 +3,8 @@ import { and, asc, desc, type SQL, sql } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Db } from "../client";
 import { type EventRow, events } from "../schema/events";
-import { withTenant } from "../tenant";
+import { type Tx, withTenant } from "../tenant";
+import { matchingActorKeys } from "./event-actors";
 import { decodeCursor, EventCursorError, encodeCursor, filterHash } from "./event-cursor";
 import { compileEventFilter } from "./event-filter-sql";
 
@@ -81,13 +82,8 @@ export async function listEventsFiltered(
   input: ListEventsFilteredInput,
 ): Promise<{ items: FilteredEventItem[]; nextCursor: string | null }> {
   const { tenantId, filter, secret } = input;
-  const { where, orderBy, hash } = pageQuery(input);
   return withTenant(db, tenantId, async (tx) => {
-    // Under row-level security the planner underestimates how many rows a filtered page scans and
-    // picks "collect everything, then sort", which grows with the tenant. A page must be an ordered
-    // walk of an index that stops after `limit` rows (what keyset pagination relies on), so sorting
-    // is ruled out for this transaction.
-    await tx.execute(sql`SELECT set_config('enable_sort', 'off', true)`);
+    const { where, orderBy, hash } = await pageQuery(tx, input);
     const rows = await tx
       .select(eventListColumns)
       .from(events)
@@ -104,12 +100,21 @@ export async function listEventsFiltered(
   });
 }
 
-/** The WHERE (filter, tenant, cursor position) and ORDER BY of one page; validates the cursor. */
-function pageQuery(input: ListEventsFilteredInput) {
+/**
+ * The WHERE (filter, tenant, cursor position) and ORDER BY of one page; validates the cursor. Plans the
+ * page as an ordered index walk that stops after `limit` rows (what keyset pagination relies on):
+ * under row-level security the planner underestimates how many rows a filtered page scans and would
+ * pick "collect everything, then sort", which grows with the tenant, so sorting is ruled out for the
+ * transaction — except for a partial actor match narrowed to a few actors, which reads those actors'
+ * rows through the actor index and sorts them.
+ */
+async function pageQuery(tx: Tx, input: ListEventsFilteredInput) {
   const { tenantId, filter, secret } = input;
   const hash = filterHash(filter);
+  const actorKeys = filter.actor ? await matchingActorKeys(tx, tenantId, filter.actor) : null;
+  if (!actorKeys || actorKeys.length <= 1) await tx.execute(sql`SELECT set_config('enable_sort', 'off', true)`);
   const conditions = [
-    compileEventFilter(filter, { tenantId, now: input.now ?? new Date(), canReadContent: input.canReadContent }),
+    compileEventFilter(filter, { tenantId, now: input.now ?? new Date(), canReadContent: input.canReadContent, actorKeys }),
   ];
   if (filter.cursor) {
     const decoded = decodeCursor(secret, filter.cursor, { tenantId, filterHash: hash, order: filter.order });
@@ -141,9 +146,8 @@ export async function listEventJsonLines(
   input: ListEventsFilteredInput & { pageSize: number },
 ): Promise<{ lines: string[]; nextCursor: string | null }> {
   const { tenantId, filter, secret, pageSize } = input;
-  const { where, orderBy, hash } = pageQuery(input);
   return withTenant(db, tenantId, async (tx) => {
-    await tx.execute(sql`SELECT set_config('enable_sort', 'off', true)`);
+    const { where, orderBy, hash } = await pageQuery(tx, input);
     const rows = await tx
       .select({ line: eventJson, occurredAt: eventListColumns.occurredAt, id: events.id })
       .from(events)

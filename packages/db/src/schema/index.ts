@@ -1,3 +1,4 @@
 export * from "./auth";
 export * from "./events";
 export * from "./ingestion";
+export * from "./rollups";
