@@ -1,4 +1,5 @@
 import { createDb, type DbHandle } from "@logbook/db/client";
+import { insertEvents } from "@logbook/db/queries/events";
 import { uuidv7 } from "@logbook/shared/ids";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWorkerRuntime, type WorkerRuntime } from "../src/runtime";
@@ -91,12 +92,54 @@ describe("worker runtime", () => {
     expect(finished.returnvalue).toEqual({ pending: 2 });
   });
 
+  it("registers the rollup compaction scheduler and folds pending deltas into the rollups", async () => {
+    const schedulers = await runtime.queues.rollups.getJobSchedulers();
+    expect(schedulers).toEqual([expect.objectContaining({ key: "compact-rollups", name: "rollups", every: 10_000 })]);
+
+    const tenantId = `rollups_${uuidv7().slice(-8)}`;
+    const at = new Date().toISOString();
+    await insertEvents(database.db, {
+      tenantId,
+      events: [
+        {
+          occurredAt: at,
+          kind: "interaction",
+          type: "ai.interaction",
+          model: "m1",
+          inputTokens: 10,
+          outputTokens: 5,
+          actorId: "u1",
+        },
+        {
+          occurredAt: at,
+          kind: "interaction",
+          type: "ai.interaction",
+          model: "m1",
+          inputTokens: 1,
+          outputTokens: 1,
+          actorId: "u2",
+        },
+      ],
+    });
+    const job = await runtime.enqueue("rollups", {});
+    const finished = await waitForFinished(runtime.queues.rollups, job.id);
+    expect(await finished.getState()).toBe("completed");
+    const { rows } = await database.pool.query(
+      `SELECT (SELECT count(*)::int FROM event_rollup_deltas WHERE tenant_id = $1) AS pending,
+              (SELECT sum(events)::int FROM event_rollups WHERE tenant_id = $1) AS events,
+              (SELECT sum(input_tokens)::int FROM event_rollups WHERE tenant_id = $1) AS input_tokens,
+              (SELECT count(*)::int FROM event_user_sketches WHERE tenant_id = $1) AS sketches`,
+      [tenantId],
+    );
+    expect(rows[0]).toEqual({ pending: 0, events: 2, input_tokens: 11, sketches: 1 });
+  });
+
   it("answers /health with 200 when Redis and Postgres answer", async () => {
     const response = await fetch(`http://127.0.0.1:${runtime.healthPort}/health`);
     expect(response.status).toBe(200);
     const body = await response.json();
     expect(body).toMatchObject({ status: "ok", redis: "ok", postgres: "ok" });
-    expect(body.queues.map((q: { name: string }) => q.name)).toEqual(["partitions", "classification"]);
+    expect(body.queues.map((q: { name: string }) => q.name)).toEqual(["partitions", "rollups", "classification"]);
     expect(body.queues[0]).toMatchObject({ worker: "running", counts: expect.objectContaining({ waiting: expect.any(Number) }) });
 
     expect((await fetch(`http://127.0.0.1:${runtime.healthPort}/nope`)).status).toBe(404);
