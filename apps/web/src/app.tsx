@@ -1,7 +1,7 @@
-import { Redirect, Route, Switch } from "wouter";
+import { lazy, Suspense } from "react";
+import { Redirect, Route, Switch, useSearch } from "wouter";
 import { AppShell } from "./components/app-shell";
 import { RequireAuth } from "./components/require-auth";
-import { ActivityPage } from "./pages/activity";
 import { ApiKeysPage } from "./pages/api-keys";
 import { HomePage } from "./pages/home";
 import { InvitePage } from "./pages/invite";
@@ -12,6 +12,11 @@ import { PrivacyPage } from "./pages/privacy";
 import { SignInPage } from "./pages/sign-in";
 import { SignUpPage } from "./pages/sign-up";
 import { TenantsPage } from "./pages/tenants";
+import { Spinner } from "./components/states";
+import { isLogView, lastLogView } from "./lib/log-url";
+
+// The log views are the heaviest pages: loaded when first opened.
+const LogViewPage = lazy(() => import("./pages/logs/log-view-page"));
 
 /** Routes: the URL is the state. Everything but sign-in, sign-up and invitations needs a session. */
 export function App() {
@@ -34,8 +39,20 @@ export function App() {
               {(params) => (
                 <AppShell orgId={params.orgId}>
                   <Switch>
-                    <Route path="/">{() => <RedirectToActivity orgId={params.orgId} />}</Route>
-                    <Route path="/activity">{() => <ActivityPage orgId={params.orgId} />}</Route>
+                    <Route path="/">{() => <Redirect to={`~/o/${params.orgId}/logs/${lastLogView()}`} replace />}</Route>
+                    <Route path="/activity">{() => <LegacyActivityRedirect orgId={params.orgId} />}</Route>
+                    <Route path="/logs">{() => <Redirect to={`~/o/${params.orgId}/logs/${lastLogView()}`} replace />}</Route>
+                    <Route path="/logs/:view">
+                      {({ view }) =>
+                        isLogView(view) ? (
+                          <Suspense fallback={<Spinner label="Loading…" />}>
+                            <LogViewPage orgId={params.orgId} view={view} />
+                          </Suspense>
+                        ) : (
+                          <NotFoundPage />
+                        )
+                      }
+                    </Route>
                     <Route path="/members">{() => <MembersPage orgId={params.orgId} />}</Route>
                     <Route path="/api-keys">{() => <ApiKeysPage orgId={params.orgId} />}</Route>
                     <Route path="/privacy">{() => <PrivacyPage orgId={params.orgId} />}</Route>
@@ -52,6 +69,8 @@ export function App() {
   );
 }
 
-function RedirectToActivity({ orgId }: { orgId: string }) {
-  return <Redirect to={`~/o/${orgId}/activity`} replace />;
+/** The former activity page: old links open the user-activity view (with their query). */
+function LegacyActivityRedirect({ orgId }: { orgId: string }) {
+  const search = useSearch();
+  return <Redirect to={`~/o/${orgId}/logs/user-activity${search ? `?${search}` : ""}`} replace />;
 }

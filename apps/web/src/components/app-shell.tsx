@@ -46,7 +46,7 @@ export function AppShell({ orgId, children }: { orgId?: string; children: ReactN
             value={current?.id ?? ""}
             onChange={(e) => {
               const value = e.target.value;
-              navigate(value === CREATE ? "~/orgs/new" : `~/o/${value}/activity`);
+              navigate(value === CREATE ? "~/orgs/new" : `~/o/${value}/`);
             }}
           >
             {current ? null : (
@@ -64,7 +64,9 @@ export function AppShell({ orgId, children }: { orgId?: string; children: ReactN
         </label>
         {current ? (
           <nav className="nav" aria-label="Main">
-            <NavLink href={`~/o/${current.id}/activity`}>User activity</NavLink>
+            <NavLink href={`~/o/${current.id}/logs/interactions`}>Interactions</NavLink>
+            <NavLink href={`~/o/${current.id}/logs/user-activity`}>User activity</NavLink>
+            <NavLink href={`~/o/${current.id}/logs/system`}>System</NavLink>
             <NavLink href={`~/o/${current.id}/members`}>Members</NavLink>
             {isRole(current.role) && can(current.role, "apiKeys:manage") ? (
               <NavLink href={`~/o/${current.id}/api-keys`}>API keys</NavLink>

@@ -106,7 +106,13 @@ export function logSearchString(filter: Partial<EventFilterInput>, eventId?: str
 
 /** The absolute path of a log view, e.g. `/o/<orgId>/logs/interactions?period=7d&model=gpt-4o`. */
 export function logViewHref(orgId: string, view: LogView, filter: Partial<EventFilterInput>, eventId?: string): string {
-  return `/o/${encodeURIComponent(orgId)}/logs/${view}${logSearchString(filter, eventId)}`;
+  // The view decides the kind of event listed; a `kind` in the filter would contradict it.
+  const { kind: _kind, ...rest } = filter;
+  return `/o/${encodeURIComponent(orgId)}/logs/${view}${logSearchString(rest, eventId)}`;
+}
+
+export function isLogView(value: string | undefined): value is LogView {
+  return (logViews as readonly (string | undefined)[]).includes(value);
 }
 
 export interface ParsedLogSearch {
@@ -167,4 +173,25 @@ function stripPaging({ limit: _limit, cursor: _cursor, ...filter }: EventFilter)
 /** The filter of a log view with nothing set: last 24 hours, newest first. */
 export function defaultLogFilter(): LogFilter {
   return stripPaging(eventFilterSchema.parse({}));
+}
+
+const lastViewKey = "logbook.last-log-view";
+
+export function rememberLogView(view: LogView) {
+  try {
+    localStorage.setItem(lastViewKey, view);
+  } catch {
+    // Not essential.
+  }
+}
+
+/** The log view this browser opened last (the organization's start page), else user activity. */
+export function lastLogView(): LogView {
+  try {
+    const stored = localStorage.getItem(lastViewKey);
+    if (stored === "interactions" || stored === "system" || stored === "user-activity") return stored;
+  } catch {
+    // Fall through.
+  }
+  return "user-activity";
 }
