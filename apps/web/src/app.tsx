@@ -17,6 +17,7 @@ import { isLogView, lastLogView } from "./lib/log-url";
 
 // The log views are the heaviest pages: loaded when first opened.
 const LogViewPage = lazy(() => import("./pages/logs/log-view-page"));
+const UsagePage = lazy(() => import("./pages/usage/usage-page"));
 
 /** Routes: the URL is the state. Everything but sign-in, sign-up and invitations needs a session. */
 export function App() {
@@ -56,6 +57,13 @@ export function App() {
                     <Route path="/members">{() => <MembersPage orgId={params.orgId} />}</Route>
                     <Route path="/api-keys">{() => <ApiKeysPage orgId={params.orgId} />}</Route>
                     <Route path="/privacy">{() => <PrivacyPage orgId={params.orgId} />}</Route>
+                    <Route path="/usage">
+                      {() => (
+                        <Suspense fallback={<Spinner label="Loading…" />}>
+                          <UsagePage orgId={params.orgId} />
+                        </Suspense>
+                      )}
+                    </Route>
                     <Route component={NotFoundPage} />
                   </Switch>
                 </AppShell>

@@ -67,6 +67,9 @@ export function AppShell({ orgId, children }: { orgId?: string; children: ReactN
             <NavLink href={`~/o/${current.id}/logs/interactions`}>Interactions</NavLink>
             <NavLink href={`~/o/${current.id}/logs/user-activity`}>User activity</NavLink>
             <NavLink href={`~/o/${current.id}/logs/system`}>System</NavLink>
+            {isRole(current.role) && can(current.role, "logs:read") ? (
+              <NavLink href={`~/o/${current.id}/usage`}>Usage</NavLink>
+            ) : null}
             <NavLink href={`~/o/${current.id}/members`}>Members</NavLink>
             {isRole(current.role) && can(current.role, "apiKeys:manage") ? (
               <NavLink href={`~/o/${current.id}/api-keys`}>API keys</NavLink>
