@@ -99,7 +99,7 @@ export async function filterOptions(
       async (tx) => {
         const result = await tx.execute<{ value: string | boolean; count: string }>(sql`
           SELECT value, sum(n)::text AS count FROM (${sql.join(parts, sql` UNION ALL `)}) parts
-          WHERE value IS NOT NULL GROUP BY 1 HAVING sum(n) > 0 ORDER BY 2 DESC, 1 ASC LIMIT ${limit}`);
+          WHERE value IS NOT NULL GROUP BY 1 HAVING sum(n) > 0 ORDER BY sum(n) DESC, 1 ASC LIMIT ${limit}`);
         return { column, values: result.rows.map((r) => ({ value: r.value, count: Number(r.count) })) };
       },
       { isolationLevel: "repeatable read" },

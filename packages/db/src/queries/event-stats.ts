@@ -167,8 +167,9 @@ export async function eventStatistics(db: Db, input: EventStatisticsInput): Prom
       }
       if (useRollups) {
         const users = await rollupUsers(tx, tenantId, filter, range, options, bucketSeconds);
-        totals.users = users.total;
-        for (const b of series) b.users = users.perBucket.get(Date.parse(b.start)) ?? 0;
+        // Hours whose events retention just deleted keep their sketches until the worker rebuilds them.
+        totals.users = totals.events === 0 ? 0 : users.total;
+        for (const b of series) b.users = b.events === 0 ? 0 : (users.perBucket.get(Date.parse(b.start)) ?? 0);
       }
       return { totals, bucketSeconds, series };
     },
