@@ -46,8 +46,8 @@ describe("foundation in a real browser", () => {
     await screenshot(page, "01-create-organization");
     await page.getByLabel(/name/i).fill(`Acme ${stamp}`);
     await page.getByRole("button", { name: /create/i }).click();
-    await page.waitForURL(/\/o\/[^/]+\/activity/);
-    orgUrl = page.url().replace(/\/activity.*$/, "");
+    await page.waitForURL(/\/o\/[^/]+\/logs\/user-activity/);
+    orgUrl = page.url().replace(/\/logs\/.*$/, "");
     await expect.poll(() => page.getByRole("cell", { name: "organization.created" }).count()).toBeGreaterThan(0);
   });
 
@@ -57,7 +57,7 @@ describe("foundation in a real browser", () => {
     await signIn(page, owner, "wrong-password-x");
     await expect.poll(() => page.getByRole("alert").textContent()).toMatch(/invalid email or password/i);
     await signIn(page, owner);
-    await page.waitForURL(/\/o\/[^/]+\/activity/);
+    await page.waitForURL(/\/o\/[^/]+\/logs\/user-activity/);
     const table = page.getByRole("table");
     await expect.poll(() => table.getByRole("cell", { name: "user.login" }).count()).toBeGreaterThan(0);
     await expect.poll(() => table.getByRole("cell", { name: "login.failed" }).count()).toBe(1);
@@ -86,7 +86,7 @@ describe("foundation in a real browser", () => {
     await signUp(inviteePage, invitee, new URL(link).pathname);
     await inviteePage.waitForURL(/\/invite\//);
     await inviteePage.getByRole("button", { name: "Accept invitation" }).click();
-    await inviteePage.waitForURL(/\/o\/[^/]+\/activity/);
+    await inviteePage.waitForURL(/\/o\/[^/]+\/logs\/user-activity/);
     // An auditor reads logs.
     await expect.poll(() => inviteePage.getByRole("cell", { name: "member.joined" }).count()).toBeGreaterThan(0);
 
@@ -111,11 +111,11 @@ describe("foundation in a real browser", () => {
     await page.waitForURL(/\/orgs\/new/);
     await page.getByLabel(/name/i).fill(`Beta ${stamp}`);
     await page.getByRole("button", { name: /create/i }).click();
-    await page.waitForURL(/\/o\/[^/]+\/activity/);
+    await page.waitForURL(/\/o\/[^/]+\/logs\/user-activity/);
     const betaUrl = page.url();
     expect(betaUrl).not.toContain(orgUrl);
     await page.getByLabel("Organization").selectOption({ label: `Acme ${stamp}` });
-    await page.waitForURL(`${orgUrl}/activity`);
+    await page.waitForURL(`${orgUrl}/logs/user-activity`);
     await expect.poll(() => page.getByRole("cell", { name: "user.login" }).count()).toBeGreaterThan(0);
   });
 });

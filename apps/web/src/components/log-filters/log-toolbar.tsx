@@ -23,6 +23,7 @@ export function LogToolbar({
   onChange,
   onColumnsChange,
   canSearch,
+  search,
 }: {
   filter: LogFilter;
   columns: LogColumn[];
@@ -30,13 +31,27 @@ export function LogToolbar({
   onChange: (next: LogFilter) => void;
   onColumnsChange: (visible: Set<string>) => void;
   canSearch: boolean;
+  /** What the free-text box searches: question and answer text, or the actor (partial match). */
+  search: "content" | "actor" | "none";
 }) {
   const chips = filterChips(filter, columns);
   return (
     <div className="log-toolbar">
       <div className="log-toolbar-row">
         <PeriodPicker period={filter.period} onChange={(period) => onChange({ ...filter, period })} />
-        {canSearch ? <SearchBox value={filter.search ?? ""} onSearch={(search) => onChange(withSearch(filter, search))} /> : null}
+        {search === "content" && canSearch ? (
+          <SearchBox
+            label="Search questions and answers"
+            value={filter.search ?? ""}
+            onSearch={(text) => onChange(withSearch(filter, text))}
+          />
+        ) : search === "actor" ? (
+          <SearchBox
+            label="Find people by name, email or id"
+            value={filter.actor ?? ""}
+            onSearch={(text) => onChange(withActor(filter, text))}
+          />
+        ) : null}
         <MetadataFilter onAdd={(c) => onChange({ ...filter, metadata: [...(filter.metadata ?? []), c] })} />
         <div className="log-toolbar-end">
           <ColumnChooser columns={columns} visible={visible} onChange={onColumnsChange} />
@@ -70,6 +85,12 @@ export function LogToolbar({
       ) : null}
     </div>
   );
+}
+
+function withActor(filter: LogFilter, actor: string): LogFilter {
+  const next = { ...filter, actor: actor.trim() || undefined };
+  if (next.actor === undefined) delete next.actor;
+  return next;
 }
 
 function withSearch(filter: LogFilter, search: string): LogFilter {
@@ -165,7 +186,7 @@ function formatShort(iso: string): string {
 }
 
 /** Applies after a pause in typing or on Enter; follows the URL when it changes (Back). */
-function SearchBox({ value, onSearch }: { value: string; onSearch: (search: string) => void }) {
+function SearchBox({ label, value, onSearch }: { label: string; value: string; onSearch: (search: string) => void }) {
   const [draft, setDraft] = useState(value);
   const last = useRef(value);
   useEffect(() => {
@@ -192,8 +213,8 @@ function SearchBox({ value, onSearch }: { value: string; onSearch: (search: stri
       >
         <input
           type="search"
-          aria-label="Search questions and answers"
-          placeholder="Search questions and answers…"
+          aria-label={label}
+          placeholder={`${label}…`}
           value={draft}
           onChange={(e) => setDraft(e.target.value)}
         />

@@ -109,7 +109,6 @@ export function LogTable({
                       <a
                         href={rowHref(event)}
                         className="log-row-link"
-                        aria-label={`Open event ${event.type} from ${event.occurredAt}`}
                         onClick={(e) => {
                           if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
                           e.preventDefault();

@@ -143,6 +143,7 @@ export function LogViewPage({ orgId, view }: { orgId: string; view: LogView }) {
         onChange={setFilter}
         onColumnsChange={setVisible}
         canSearch={canSearch}
+        search={view === "interactions" ? "content" : view === "user-activity" ? "actor" : "none"}
       />
       <LogStats input={base} requestsLabel={view === "interactions" ? "Requests" : "Events"} />
       <div className="log-body">
