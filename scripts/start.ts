@@ -13,6 +13,7 @@ import { migrate } from "@logbook/db/migrate";
 import { EnvError } from "@logbook/shared/env";
 import { resolveRedis } from "@logbook/shared/node/redis-service";
 import { loadLauncherEnv } from "./env";
+import { buildServers } from "./build-servers";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const say = (line: string) => console.log(`[logbook] ${line}`);
@@ -88,11 +89,10 @@ async function main() {
       LOGBOOK_WEB_DIR: existsSync(join(webDir, "index.html")) ? webDir : "",
       LOGBOOK_DEMO: env.LOGBOOK_DEMO ? "true" : "false",
     };
-    for (const [name, entry] of [
-      ["api", "apps/api/src/main.ts"],
-      ["worker", "apps/worker/src/main.ts"],
-    ] as const) {
-      const child = spawn(process.execPath, ["--import", "tsx", join(root, entry)], {
+    // Plain JavaScript bundles (scripts/build-servers.ts): no TypeScript loader in the running processes.
+    await buildServers();
+    for (const name of ["api", "worker"] as const) {
+      const child = spawn(process.execPath, [join(root, "apps", name, "dist/bin/main.mjs")], {
         cwd: root,
         env: childEnv,
         stdio: "inherit",

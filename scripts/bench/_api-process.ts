@@ -2,17 +2,19 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort } from "@logbook/shared/node/redis-service";
+import { buildServers } from "../build-servers";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
-/** Runs the real API process (as the launcher does) on a free port until `stop()`. */
+/** Runs the real API process as the launcher does (the built bundle, plain Node) on a free port until `stop()`. */
 export async function startApiProcess(
   env: Record<string, string>,
 ): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
+  await buildServers(["api"]);
   const port = await freePort();
   // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the API process there (inspect with Chrome DevTools).
   const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child = spawn(process.execPath, [...profile, "--import", "tsx", join(root, "apps/api/src/main.ts")], {
+  const child = spawn(process.execPath, [...profile, join(root, "apps/api/dist/bin/main.mjs")], {
     cwd: root,
     env: {
       ...process.env,

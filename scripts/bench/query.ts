@@ -138,7 +138,9 @@ export async function run() {
   // What the worker's rollup scheduler does every few seconds: fold the deltas the inserts left.
   const compactStarted = performance.now();
   const folded = await compactRollups(db);
-  console.log(`rollups compacted: ${folded.toLocaleString()} delta rows in ${Math.round((performance.now() - compactStarted) / 1000)} s`);
+  console.log(
+    `rollups compacted: ${folded.toLocaleString()} delta rows in ${Math.round((performance.now() - compactStarted) / 1000)} s`,
+  );
   const secret = "bench-cursor-secret-0123456789";
   const f = (input: EventFilterInput) => eventFilterSchema.parse(input);
   const list = (filter: EventFilterInput) =>
@@ -185,7 +187,9 @@ export async function run() {
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
-        for (const byte of value) if (byte === 10) rows++;
+        // Native newline search: the bench client shares the 2 cores with the API and Postgres.
+        const chunk = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+        for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) rows++;
         if (rows >= jsonlRows) {
           await reader.cancel();
           break;
