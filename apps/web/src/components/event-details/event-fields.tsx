@@ -100,13 +100,13 @@ function sentiment(value: string | null): ReactNode {
   if (value === "positive")
     return (
       <span>
-        <span aria-hidden="true">👍 </span>thumbs up (positive)
+        <span aria-hidden="true">▲ </span>thumbs up (positive)
       </span>
     );
   if (value === "negative")
     return (
       <span>
-        <span aria-hidden="true">👎 </span>thumbs down (negative)
+        <span aria-hidden="true">▼ </span>thumbs down (negative)
       </span>
     );
   return value;

@@ -62,7 +62,7 @@ export function UsageBarChart({ orgId, usage, metric }: { orgId: string; usage: 
                 const y0 = y(stacked);
                 stacked += v;
                 const y1 = y(stacked);
-                const label = `${key.label}: ${formatNumber(v)} ${unit}, ${range}. Open these interactions`;
+                const label = `${key.label}: ${formatNumber(v)} ${v === 1 ? unit.slice(0, -1) : unit}, ${range}. Open these interactions`;
                 return (
                   <ChartLink
                     key={`${bucket.start}-${k}`}

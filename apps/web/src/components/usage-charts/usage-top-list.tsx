@@ -6,6 +6,7 @@ import { formatNumber, interactionsHref, type UsagePeriod, type UsageTop } from 
 export function UsageTopList({
   orgId,
   title,
+  column,
   items,
   period,
   filterOf,
@@ -13,6 +14,8 @@ export function UsageTopList({
 }: {
   orgId: string;
   title: string;
+  /** The heading of the name column ("User", "Model"). */
+  column: string;
   items: UsageTop[];
   period: UsagePeriod;
   filterOf: (item: UsageTop) => Partial<EventFilterInput>;
@@ -28,7 +31,7 @@ export function UsageTopList({
         <table className="table usage-top-table">
           <thead>
             <tr>
-              <th scope="col">{title.replace(/^Top /, "").replace(/s$/, "")}</th>
+              <th scope="col">{column}</th>
               <th scope="col" className="numeric">
                 Requests
               </th>

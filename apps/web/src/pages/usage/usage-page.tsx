@@ -162,6 +162,7 @@ export default function UsagePage({ orgId }: { orgId: string }) {
             <UsageTopList
               orgId={orgId}
               title="Top users"
+              column="User"
               items={usage.topUsers}
               period={state.period}
               filterOf={userFilter}
@@ -170,6 +171,7 @@ export default function UsagePage({ orgId }: { orgId: string }) {
             <UsageTopList
               orgId={orgId}
               title="Top models"
+              column="Model"
               items={usage.topModels}
               period={state.period}
               filterOf={(m) => ({ model: [m.value] })}
@@ -212,9 +214,8 @@ function UsageCards({ orgId, usage, period }: { orgId: string; usage: Usage; per
         ) : (
           <>
             <span className="usage-card-value">
-              <span aria-hidden="true">👍 </span>
               {formatPercent(totals.positiveShare ?? 0)}
-              <span className="visually-hidden"> thumbs up</span>
+              <span className="usage-card-unit"> thumbs up</span>
             </span>
             <div className="sentiment-bar" aria-hidden="true">
               <span className="positive" style={{ width: `${(totals.positiveShare ?? 0) * 100}%` }} />
