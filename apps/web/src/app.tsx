@@ -47,7 +47,7 @@ export function App() {
                       {({ view }) =>
                         isLogView(view) ? (
                           <Suspense fallback={<Spinner label="Loading…" />}>
-                            <LogViewPage orgId={params.orgId} view={view} />
+                            <LogViewPage key={view} orgId={params.orgId} view={view} />
                           </Suspense>
                         ) : (
                           <NotFoundPage />

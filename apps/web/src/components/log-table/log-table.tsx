@@ -28,6 +28,8 @@ export function LogTable({
   fetchNextPage,
   footer,
   handle,
+  resetKey,
+  timeSort,
 }: {
   items: LogEvent[];
   columns: LogColumn[];
@@ -41,6 +43,9 @@ export function LogTable({
   fetchNextPage: () => void;
   footer: ReactNode;
   handle?: Ref<LogTableHandle>;
+  /** When this changes (other filters or order) the table scrolls back to the top. */
+  resetKey: string;
+  timeSort: "ascending" | "descending";
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
@@ -53,6 +58,13 @@ export function LogTable({
   useImperativeHandle(handle, () => ({
     scrollToIndex: (index: number) => virtualizer.scrollToIndex(index, { align: "auto" }),
   }));
+
+  const lastReset = useRef(resetKey);
+  useEffect(() => {
+    if (lastReset.current === resetKey) return;
+    lastReset.current = resetKey;
+    scrollRef.current?.scrollTo({ top: 0 });
+  }, [resetKey]);
 
   const virtualRows = virtualizer.getVirtualItems();
   const lastIndex = virtualRows[virtualRows.length - 1]?.index ?? -1;
@@ -75,7 +87,12 @@ export function LogTable({
         <thead>
           <tr aria-rowindex={1}>
             {columns.map((c) => (
-              <th key={c.id} scope="col" className={c.numeric ? "num" : undefined}>
+              <th
+                key={c.id}
+                scope="col"
+                className={c.numeric ? "num" : undefined}
+                aria-sort={c.id === "time" ? timeSort : undefined}
+              >
                 {header(c)}
               </th>
             ))}

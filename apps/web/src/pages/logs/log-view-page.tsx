@@ -52,6 +52,11 @@ export function LogViewPage({ orgId, view }: { orgId: string; view: LogView }) {
   const selectedIndex = eventId ? items.findIndex((e) => e.id === eventId) : -1;
   const onSelect = useCallback((event: LogEvent) => select(event.id, { replace: eventId !== undefined }), [select, eventId]);
 
+  // A selected row comes into view (a link that names an event, J/K, Back).
+  useEffect(() => {
+    if (selectedIndex >= 0) table.current?.scrollToIndex(selectedIndex);
+  }, [selectedIndex]);
+
   // J/K move the selection through the loaded rows, Escape closes the details.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -73,7 +78,6 @@ export function LogViewPage({ orgId, view }: { orgId: string; view: LogView }) {
       const chosen = items[next];
       if (!chosen || chosen.id === eventId) return;
       select(chosen.id, { replace: eventId !== undefined });
-      table.current?.scrollToIndex(next);
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
@@ -159,6 +163,8 @@ export function LogViewPage({ orgId, view }: { orgId: string; view: LogView }) {
           ) : (
             <LogTable
               handle={table}
+              resetKey={JSON.stringify([base, order])}
+              timeSort={order === "asc" ? "ascending" : "descending"}
               items={items}
               columns={shown}
               header={headerCell}
