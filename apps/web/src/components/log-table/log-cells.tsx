@@ -7,10 +7,15 @@ export type LogEvent = inferRouterOutputs<AppRouter>["events"]["list"]["items"][
 
 const dash = <span className="muted">—</span>;
 
+// Formatters are built once: constructing one per cell costs more than rendering the row.
+const localTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" });
+const numbers = new Intl.NumberFormat("en");
+export const formatNumber = (n: number) => numbers.format(n);
+
 /** "3 minutes ago", with local time and UTC on hover. */
 export function RelativeTime({ iso }: { iso: string }) {
   const date = new Date(iso);
-  const local = Number.isNaN(date.getTime()) ? iso : date.toLocaleString();
+  const local = Number.isNaN(date.getTime()) ? iso : localTime.format(date);
   return (
     <time dateTime={iso} title={`${local} (local)\n${formatUtc(iso)}`}>
       {formatRelative(iso)}
@@ -29,7 +34,7 @@ export function Text({ value, mono }: { value: string | null | undefined; mono?:
 
 export function Num({ value }: { value: number | null | undefined }) {
   if (value === null || value === undefined) return dash;
-  return <>{value.toLocaleString("en")}</>;
+  return <>{formatNumber(value)}</>;
 }
 
 export function totalTokens(e: LogEvent): number | null {
@@ -105,7 +110,7 @@ export function toolCallSummary(e: LogEvent): string {
 export function Duration({ ms }: { ms: number | null | undefined }) {
   if (ms === null || ms === undefined) return dash;
   const text = ms < 1000 ? `${ms} ms` : ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${(ms / 60_000).toFixed(1)} min`;
-  return <span title={`${ms.toLocaleString("en")} ms`}>{text}</span>;
+  return <span title={`${formatNumber(ms)} ms`}>{text}</span>;
 }
 
 /** A one-line summary of the metadata: `key=value · key=value`. */

@@ -1,5 +1,5 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { type ReactNode, useEffect, useImperativeHandle, useRef, type Ref } from "react";
+import { memo, type ReactNode, type Ref, useCallback, useEffect, useImperativeHandle, useRef } from "react";
 import type { LogEvent } from "./log-cells";
 import type { LogColumn } from "./log-columns";
 
@@ -53,7 +53,7 @@ export function LogTable({
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
-    getItemKey: (index) => items[index]?.id ?? index,
+    getItemKey: useCallback((index: number) => items[index]?.id ?? index, [items]),
   });
   useImperativeHandle(handle, () => ({
     scrollToIndex: (index: number) => virtualizer.scrollToIndex(index, { align: "auto" }),
@@ -107,39 +107,16 @@ export function LogTable({
           {virtualRows.map((row) => {
             const event = items[row.index];
             if (!event) return null;
-            const selected = event.id === selectedId;
             return (
-              <tr
+              <LogRow
                 key={event.id}
-                aria-rowindex={row.index + 2}
-                aria-selected={selected}
-                data-event-id={event.id}
-                className={selected ? "log-row selected" : "log-row"}
-                onClick={(e) => {
-                  if ((e.target as HTMLElement).closest("a, button, input")) return;
-                  onSelect(event);
-                }}
-              >
-                {columns.map((c, i) => (
-                  <td key={c.id} className={c.numeric ? "num" : undefined}>
-                    {i === 0 ? (
-                      <a
-                        href={rowHref(event)}
-                        className="log-row-link"
-                        onClick={(e) => {
-                          if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
-                          e.preventDefault();
-                          onSelect(event);
-                        }}
-                      >
-                        {c.render(event)}
-                      </a>
-                    ) : (
-                      c.render(event)
-                    )}
-                  </td>
-                ))}
-              </tr>
+                event={event}
+                index={row.index}
+                columns={columns}
+                selected={event.id === selectedId}
+                href={rowHref}
+                onSelect={onSelect}
+              />
             );
           })}
           {paddingBottom > 0 ? (
@@ -153,3 +130,56 @@ export function LogTable({
     </div>
   );
 }
+
+/**
+ * One row, memoised: while scrolling only the rows that come into view render; the others keep
+ * their DOM as long as event, columns and selection are unchanged.
+ */
+const LogRow = memo(function LogRow({
+  event,
+  index,
+  columns,
+  selected,
+  href,
+  onSelect,
+}: {
+  event: LogEvent;
+  index: number;
+  columns: LogColumn[];
+  selected: boolean;
+  href: (event: LogEvent) => string;
+  onSelect: (event: LogEvent) => void;
+}) {
+  return (
+    <tr
+      aria-rowindex={index + 2}
+      aria-selected={selected}
+      data-event-id={event.id}
+      className={selected ? "log-row selected" : "log-row"}
+      onClick={(e) => {
+        if ((e.target as HTMLElement).closest("a, button, input")) return;
+        onSelect(event);
+      }}
+    >
+      {columns.map((c, i) => (
+        <td key={c.id} className={c.numeric ? "num" : undefined}>
+          {i === 0 ? (
+            <a
+              href={href(event)}
+              className="log-row-link"
+              onClick={(e) => {
+                if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
+                e.preventDefault();
+                onSelect(event);
+              }}
+            >
+              {c.render(event)}
+            </a>
+          ) : (
+            c.render(event)
+          )}
+        </td>
+      ))}
+    </tr>
+  );
+});

@@ -25,6 +25,10 @@ export function LogViewPage({ orgId, view }: { orgId: string; view: LogView }) {
   const allowed = isRole(role) && can(role, "logs:read");
   const canSearch = isRole(role) && contentAccess(role) === "full";
   useEffect(() => rememberLogView(view), [view]);
+  useEffect(() => {
+    document.documentElement.classList.add("log-wide");
+    return () => document.documentElement.classList.remove("log-wide");
+  }, []);
 
   const { filter, eventId, errors, setFilter, select } = useLogUrlState(orgId, view);
   const columns = logColumns[view];
@@ -50,6 +54,7 @@ export function LogViewPage({ orgId, view }: { orgId: string; view: LogView }) {
 
   const table = useRef<LogTableHandle>(null);
   const selectedIndex = eventId ? items.findIndex((e) => e.id === eventId) : -1;
+  const rowHref = useCallback((event: LogEvent) => logViewHref(orgId, view, filter, event.id), [orgId, view, filter]);
   const onSelect = useCallback((event: LogEvent) => select(event.id, { replace: eventId !== undefined }), [select, eventId]);
 
   // A selected row comes into view (a link that names an event, J/K, Back).
@@ -169,7 +174,7 @@ export function LogViewPage({ orgId, view }: { orgId: string; view: LogView }) {
               columns={shown}
               header={headerCell}
               selectedId={eventId}
-              rowHref={(event) => logViewHref(orgId, view, filter, event.id)}
+              rowHref={rowHref}
               onSelect={onSelect}
               hasNextPage={hasNextPage}
               isFetchingNextPage={isFetchingNextPage}
