@@ -7,9 +7,12 @@ const compact = new Intl.NumberFormat("en", { notation: "compact", maximumFracti
 export function LogStats({
   input,
   requestsLabel,
+  tokens,
 }: {
   input: Record<string, unknown> & { orgId: string };
   requestsLabel: string;
+  /** Token and model cards: only where events carry them (interactions). */
+  tokens: boolean;
 }) {
   const trpc = useTRPC();
   const stats = useQuery({
@@ -17,7 +20,7 @@ export function LogStats({
     placeholderData: (previous) => previous,
   });
   const totals = stats.data?.totals;
-  const cards: [string, number | undefined, string?][] = [
+  const all: [string, number | undefined, string?][] = [
     [requestsLabel, totals?.events],
     [
       "Total tokens",
@@ -28,6 +31,8 @@ export function LogStats({
     ["Models", totals?.models],
     ["Errors", totals?.errors],
   ];
+  const cards = tokens ? all : all.filter(([label]) => label !== "Total tokens" && label !== "Models");
+
   return (
     <section className="log-stats" aria-label="Statistics" aria-busy={stats.isFetching}>
       {stats.isError ? (

@@ -154,7 +154,7 @@ export function LogViewPage({ orgId, view }: { orgId: string; view: LogView }) {
         canSearch={canSearch}
         search={view === "interactions" ? "content" : view === "user-activity" ? "actor" : "none"}
       />
-      <LogStats input={base} requestsLabel={view === "interactions" ? "Requests" : "Events"} />
+      <LogStats input={base} requestsLabel={view === "interactions" ? "Requests" : "Events"} tokens={view === "interactions"} />
       <div className="log-body">
         <div className="log-main" aria-busy={list.isFetching}>
           {list.isPending ? (
