@@ -7,6 +7,7 @@ const baseUrl = inject("baseUrl");
 const stamp = Date.now().toString(36);
 const owner = { name: "Lena Logs", email: `lena-${stamp}@example.com`, password: "correct-horse-5" };
 const member = { name: "Max Member", email: `max-${stamp}@example.com`, password: "correct-horse-6" };
+const auditor = { name: "Ada Auditor", email: `ada-${stamp}@example.com`, password: "correct-horse-8" };
 const INTERACTIONS = 260;
 const MINUTE = 60_000;
 
@@ -52,6 +53,21 @@ function seedEvents() {
     metadata: { run: i },
   }));
   return [...interactions, ...system];
+}
+
+/** Invites a new person with `role`, who signs up through the link and accepts. */
+async function joinAs(who: typeof member, role: string) {
+  const link = await inviteMember(page, orgUrl, who.email, role);
+  const other = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const joined = await other.newPage();
+  await joined.goto(`${baseUrl}/sign-up?next=${encodeURIComponent(new URL(link).pathname)}`);
+  await joined.getByLabel("Name").fill(who.name);
+  await joined.getByLabel("Email").fill(who.email);
+  await joined.getByLabel("Password").fill(who.password);
+  await joined.getByRole("button", { name: "Create account" }).click();
+  await joined.getByRole("button", { name: "Accept invitation" }).click();
+  await joined.waitForURL(/\/logs\/user-activity/);
+  return { other, page: joined };
 }
 
 let browser: Browser;
@@ -151,6 +167,43 @@ describe("log views in a real browser", () => {
     await expect.poll(() => page.getByTestId("stat-requests").textContent()).toContain("65");
   });
 
+  it("searches questions and answers, takes a custom range and metadata conditions", async () => {
+    await page.goto(`${orgUrl}/logs/interactions`);
+    await page.getByRole("searchbox", { name: "Search questions and answers" }).fill("259");
+    await page.keyboard.press("Enter");
+    await page.waitForURL((url) => url.searchParams.get("search") === "259");
+    await expect.poll(() => loaded(page)).toBe(1);
+
+    // Custom range: the last two hours (local time in the inputs, UTC in the URL).
+    await page.goto(`${orgUrl}/logs/interactions`);
+    await page.getByLabel("Period").selectOption("custom");
+    const range = page.getByRole("dialog", { name: "Custom range" });
+    const local = (ms: number) => {
+      const d = new Date(ms);
+      const pad = (n: number) => String(n).padStart(2, "0");
+      return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+    };
+    await range.getByLabel("From (local time)").fill(local(Date.now() - 2 * 3_600_000));
+    await range.getByLabel("To (local time)").fill(local(Date.now() + 60_000));
+    await range.getByRole("button", { name: "Apply range" }).click();
+    await page.waitForURL((url) => url.searchParams.has("from") && url.searchParams.has("to"));
+    // Every 4 minutes over two hours: 30 events (±1 at the edges).
+    await expect.poll(async () => Math.abs((await loaded(page)) - 30)).toBeLessThanOrEqual(1);
+
+    await page.goto(`${orgUrl}/logs/system`);
+    await page.getByRole("button", { name: "+ Metadata filter" }).click();
+    const metadata = page.getByRole("dialog", { name: "Metadata filter" });
+    await metadata.getByLabel("Key (dots for nesting)").fill("run");
+    await metadata.getByLabel("Condition").selectOption("gte");
+    await metadata.getByLabel("Value").fill("15");
+    await metadata.getByRole("button", { name: "Add filter" }).click();
+    await page.waitForURL((url) => url.searchParams.get("metadata[run][gte]") === "15");
+    await expect.poll(() => loaded(page)).toBe(5);
+    await page.getByRole("button", { name: "Remove filter Metadata: run ≥ 15" }).click();
+    await page.waitForURL((url) => !url.search.includes("metadata"));
+    await expect.poll(() => loaded(page)).toBe(20);
+  });
+
   it("sorts by time both ways", async () => {
     await page.goto(`${orgUrl}/logs/interactions`);
     await expect.poll(() => rows(page).count()).toBeGreaterThan(5);
@@ -218,17 +271,17 @@ describe("log views in a real browser", () => {
     await screenshot(page, "14-logs-user-activity");
   });
 
+  it("shows an auditor the logs without content search", async () => {
+    const { other, page: auditorPage } = await joinAs(auditor, "auditor");
+    await auditorPage.goto(`${orgUrl}/logs/interactions`);
+    await expect.poll(() => auditorPage.getByTestId("stat-requests").textContent()).toContain(String(INTERACTIONS));
+    await expect.poll(() => rows(auditorPage).count()).toBeGreaterThan(5);
+    expect(await auditorPage.getByRole("searchbox", { name: "Search questions and answers" }).count()).toBe(0);
+    await other.close();
+  });
+
   it("shows a member a clear no-access page", async () => {
-    const link = await inviteMember(page, orgUrl, member.email, "member");
-    const other = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const memberPage = await other.newPage();
-    await memberPage.goto(`${baseUrl}/sign-up?next=${encodeURIComponent(new URL(link).pathname)}`);
-    await memberPage.getByLabel("Name").fill(member.name);
-    await memberPage.getByLabel("Email").fill(member.email);
-    await memberPage.getByLabel("Password").fill(member.password);
-    await memberPage.getByRole("button", { name: "Create account" }).click();
-    await memberPage.getByRole("button", { name: "Accept invitation" }).click();
-    await memberPage.waitForURL(/\/logs\/user-activity/);
+    const { other, page: memberPage } = await joinAs(member, "member");
     await memberPage.goto(`${orgUrl}/logs/interactions?model=gpt-a`);
     await expect.poll(() => memberPage.getByTestId("no-access").count()).toBe(1);
     expect(await memberPage.getByRole("table").count()).toBe(0);
