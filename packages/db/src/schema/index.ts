@@ -2,3 +2,4 @@ export * from "./auth";
 export * from "./events";
 export * from "./ingestion";
 export * from "./rollups";
+export * from "./exports";

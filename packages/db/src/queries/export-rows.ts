@@ -1,0 +1,138 @@
+import type { ExportColumn, ExportFilter } from "@logbook/shared/exports";
+import type { ContentAccess } from "@logbook/shared/permissions";
+import { type SQL, sql } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
+import type { Db } from "../client";
+import { eventContents, events } from "../schema/events";
+import { withTenant } from "../tenant";
+import { matchingActorKeys } from "./event-actors";
+import { compileEventFilter } from "./event-filter-sql";
+
+/**
+ * The rows of an export: the read path's filter (compileEventFilter) walked in its keyset order
+ * (occurred_at, id — oldest first) through a server-side cursor in one repeatable-read snapshot, a
+ * batch at a time, so memory stays constant whatever the row count. Each row arrives as one JSON
+ * text built by Postgres: an array of the chosen columns' values ("array") or an object keyed by
+ * column name ("object"). Timestamps are ISO 8601 UTC with microseconds.
+ */
+
+const isoUtc = (column: AnyPgColumn) => sql`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/** Export column → SQL expression. The whitelist: nothing else reaches the query. */
+const columnSql: Record<ExportColumn, SQL> = {
+  id: sql`${events.id}`,
+  occurred_at: isoUtc(events.occurredAt),
+  received_at: isoUtc(events.receivedAt),
+  kind: sql`${events.kind}`,
+  type: sql`${events.type}`,
+  status: sql`${events.status}`,
+  actor_id: sql`${events.actorId}`,
+  actor_email: sql`${events.actorEmail}`,
+  actor_name: sql`${events.actorName}`,
+  actor_type: sql`${events.actorType}`,
+  ip: sql`${events.ip}`,
+  target_type: sql`${events.targetType}`,
+  target_id: sql`${events.targetId}`,
+  target_name: sql`${events.targetName}`,
+  target_version: sql`${events.targetVersion}`,
+  source: sql`${events.source}`,
+  trace_id: sql`${events.traceId}`,
+  duration_ms: sql`${events.durationMs}`,
+  session_id: sql`${events.sessionId}`,
+  model: sql`${events.model}`,
+  agent: sql`${events.agent}`,
+  platform: sql`${events.platform}`,
+  protocol: sql`${events.protocol}`,
+  product_area: sql`${events.productArea}`,
+  tier: sql`${events.tier}`,
+  input_tokens: sql`${events.inputTokens}`,
+  output_tokens: sql`${events.outputTokens}`,
+  is_error: sql`${events.isError}`,
+  tool_calls: sql`${events.toolCalls}`,
+  occurred_in: sql`${events.occurredIn}`,
+  element: sql`${events.element}`,
+  person_id: sql`${events.personId}`,
+  interaction_id: sql`${events.interactionId}`,
+  conversation_id: sql`${events.conversationId}`,
+  intent: sql`${events.intent}`,
+  response_type: sql`${events.responseType}`,
+  sentiment: sql`${events.sentiment}`,
+  labels: sql`${events.labels}`,
+  metadata: sql`${events.metadata}`,
+  client_id: sql`${events.clientId}`,
+  redacted: sql`${events.redacted}`,
+  question: sql`${eventContents.question}`,
+  answer: sql`${eventContents.answer}`,
+};
+
+export interface ExportRowsInput {
+  tenantId: string;
+  /** The export's filter; its period is absolute ({ from, to }) so a retry reads the same rows. */
+  filter: ExportFilter;
+  columns: readonly ExportColumn[];
+  /** Content columns are null for "none"; the caller redacts them for "redacted". */
+  contentAccess: ContentAccess;
+  shape: "array" | "object";
+  /** Rows per FETCH. */
+  batchSize?: number;
+}
+
+export interface ExportRowsHandler {
+  /** Called once before the first batch with the number of matching rows. */
+  onEstimate?(rows: number): Promise<void> | void;
+  /** Gets each batch of JSON texts; returning false stops the walk (cancel). */
+  onBatch(lines: string[]): Promise<boolean | undefined> | boolean | undefined;
+}
+
+/** Streams the matching rows to `handler`; returns how many rows were handed over. */
+export async function streamExportRows(db: Db, input: ExportRowsInput, handler: ExportRowsHandler): Promise<number> {
+  const { tenantId, filter, columns, contentAccess } = input;
+  const withContent = contentAccess !== "none" && columns.some((c) => c === "question" || c === "answer");
+  const canReadContent = contentAccess === "full";
+  const values = columns.map((c) => (!withContent && (c === "question" || c === "answer") ? sql`NULL::text` : columnSql[c]));
+  const row =
+    input.shape === "array"
+      ? sql`json_build_array(${sql.join(values, sql`, `)})::text`
+      : sql`json_build_object(${sql.join(
+          columns.map((c, i) => sql`${sql.raw(`'${c}'`)}, ${values[i]}`),
+          sql`, `,
+        )})::text`;
+  const batchSize = input.batchSize ?? 2000;
+
+  return withTenant(
+    db,
+    tenantId,
+    async (tx) => {
+      const actorKeys = filter.actor ? await matchingActorKeys(tx, tenantId, filter.actor) : null;
+      const where = compileEventFilter(
+        { ...filter, order: "asc", limit: 1 },
+        { tenantId, now: new Date(), canReadContent, actorKeys },
+      );
+      if (handler.onEstimate) {
+        const counted = await tx.execute<{ n: string }>(sql`SELECT count(*)::text AS n FROM ${events} WHERE ${where}`);
+        await handler.onEstimate(Number(counted.rows[0]?.n ?? 0));
+      }
+      // An ordered index walk, as the listing does: never "collect everything, then sort".
+      if (!actorKeys || actorKeys.length <= 1) await tx.execute(sql`SELECT set_config('enable_sort', 'off', true)`);
+      const contentJoin = withContent
+        ? sql`LEFT JOIN ${eventContents} ON ${eventContents.tenantId} = ${events.tenantId}
+            AND ${eventContents.occurredAt} = ${events.occurredAt} AND ${eventContents.eventId} = ${events.id}`
+        : sql``;
+      await tx.execute(sql`DECLARE export_rows NO SCROLL CURSOR FOR
+        SELECT ${row} AS line FROM ${events} ${contentJoin}
+        WHERE ${where} ORDER BY ${events.occurredAt}, ${events.id}`);
+      const fetch = sql.raw(`FETCH ${Math.max(1, Math.floor(batchSize))} FROM export_rows`);
+      let total = 0;
+      for (;;) {
+        const result = await tx.execute<{ line: string }>(fetch);
+        if (result.rows.length === 0) break;
+        total += result.rows.length;
+        const go = await handler.onBatch(result.rows.map((r) => r.line));
+        if (go === false || result.rows.length < batchSize) break;
+      }
+      await tx.execute(sql`CLOSE export_rows`);
+      return total;
+    },
+    { isolationLevel: "repeatable read" },
+  );
+}
