@@ -33,11 +33,24 @@ CREATE TABLE event_rollups (
 CREATE UNIQUE INDEX event_rollups_key ON event_rollups (tenant_id, hour, kind, type, status, model, agent, source,
   platform, protocol, product_area, tier, response_type, intent, sentiment, is_error) NULLS NOT DISTINCT;
 
+-- The same counts per hour, kind and model only: what statistics read (a few rows per hour).
+CREATE TABLE event_rollup_totals (
+  tenant_id     text        NOT NULL,
+  hour          timestamptz NOT NULL,
+  kind          text        NOT NULL,
+  model         text,
+  events        bigint      NOT NULL,
+  input_tokens  bigint      NOT NULL,
+  output_tokens bigint      NOT NULL,
+  errors        bigint      NOT NULL
+);
+CREATE UNIQUE INDEX event_rollup_totals_key ON event_rollup_totals (tenant_id, hour, kind, model) NULLS NOT DISTINCT;
+
 CREATE TABLE event_rollup_deltas (LIKE event_rollups);
 CREATE INDEX event_rollup_deltas_tenant_hour ON event_rollup_deltas (tenant_id, hour);
 
--- Distinct users (actor id, else actor email) per tenant, hour and kind: HyperLogLog, 1,024 one-byte
--- registers, merged by taking the larger register.
+-- Distinct users (actor id, else actor email) per tenant, hour and kind ('*' for all kinds together):
+-- HyperLogLog with 1,024 registers, merged by taking the larger register. Deltas carry real kinds only.
 CREATE TABLE event_user_sketches (
   tenant_id text        NOT NULL,
   hour      timestamptz NOT NULL,
@@ -71,8 +84,29 @@ CREATE TABLE event_actors (
 );
 CREATE UNIQUE INDEX event_actors_key ON event_actors (tenant_id, actor_id, actor_email, actor_name) NULLS NOT DISTINCT;
 
-CREATE INDEX events_tenant_actor_time_idx
-  ON events (tenant_id, (coalesce(actor_id, actor_email, actor_name)), occurred_at DESC, id DESC);
+-- A stored column rather than an expression index: under row-level security the planner only uses
+-- index conditions it knows to be leakproof, and a COALESCE expression does not qualify.
+ALTER TABLE events ADD COLUMN actor_key text GENERATED ALWAYS AS (coalesce(actor_id, actor_email, actor_name)) STORED;
+CREATE INDEX events_tenant_actor_time_idx ON events (tenant_id, actor_key, occurred_at DESC, id DESC);
+
+-- The immutability guard runs before generated columns are computed: leave actor_key out of its
+-- comparison (it follows the actor columns, which the guard does compare).
+CREATE OR REPLACE FUNCTION logbook_events_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'DELETE' THEN
+    IF current_setting('logbook.retention', true) = 'on' THEN
+      RETURN OLD;
+    END IF;
+    RAISE EXCEPTION 'events are immutable: DELETE is allowed only by retention'
+      USING ERRCODE = 'insufficient_privilege';
+  END IF;
+  IF (to_jsonb(NEW) - ARRAY['intent', 'response_type', 'sentiment', 'labels', 'actor_key'])
+     IS DISTINCT FROM (to_jsonb(OLD) - ARRAY['intent', 'response_type', 'sentiment', 'labels', 'actor_key']) THEN
+    RAISE EXCEPTION 'events are immutable: only intent, response_type, sentiment and labels may be updated'
+      USING ERRCODE = 'insufficient_privilege';
+  END IF;
+  RETURN NEW;
+END $$;
 
 -- The hour an instant falls in, in UTC whatever the session's time zone.
 CREATE FUNCTION logbook_hour(t timestamptz) RETURNS timestamptz LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -166,28 +200,43 @@ BEGIN
     RETURN -1;
   END IF;
 
-  WITH moved AS (DELETE FROM event_rollup_deltas RETURNING *)
-  INSERT INTO event_rollups
-  SELECT tenant_id, hour, kind, type, status, model, agent, source, platform, protocol, product_area, tier,
-         response_type, intent, sentiment, is_error, sum(events), sum(input_tokens), sum(output_tokens), sum(errors)
-  FROM moved GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16
-  ON CONFLICT (tenant_id, hour, kind, type, status, model, agent, source, platform, protocol, product_area, tier,
-               response_type, intent, sentiment, is_error)
-  DO UPDATE SET events = event_rollups.events + excluded.events,
-                input_tokens = event_rollups.input_tokens + excluded.input_tokens,
-                output_tokens = event_rollups.output_tokens + excluded.output_tokens,
-                errors = event_rollups.errors + excluded.errors;
-  GET DIAGNOSTICS n = ROW_COUNT;
+  WITH moved AS (DELETE FROM event_rollup_deltas RETURNING *),
+  facets AS (
+    INSERT INTO event_rollups
+    SELECT tenant_id, hour, kind, type, status, model, agent, source, platform, protocol, product_area, tier,
+           response_type, intent, sentiment, is_error, sum(events), sum(input_tokens), sum(output_tokens), sum(errors)
+    FROM moved GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16
+    ON CONFLICT (tenant_id, hour, kind, type, status, model, agent, source, platform, protocol, product_area, tier,
+                 response_type, intent, sentiment, is_error)
+    DO UPDATE SET events = event_rollups.events + excluded.events,
+                  input_tokens = event_rollups.input_tokens + excluded.input_tokens,
+                  output_tokens = event_rollups.output_tokens + excluded.output_tokens,
+                  errors = event_rollups.errors + excluded.errors
+  ), totals AS (
+    INSERT INTO event_rollup_totals
+    SELECT tenant_id, hour, kind, model, sum(events), sum(input_tokens), sum(output_tokens), sum(errors)
+    FROM moved GROUP BY 1, 2, 3, 4
+    ON CONFLICT (tenant_id, hour, kind, model)
+    DO UPDATE SET events = event_rollup_totals.events + excluded.events,
+                  input_tokens = event_rollup_totals.input_tokens + excluded.input_tokens,
+                  output_tokens = event_rollup_totals.output_tokens + excluded.output_tokens,
+                  errors = event_rollup_totals.errors + excluded.errors
+  )
+  SELECT count(*) INTO n FROM moved;
   folded := folded + n;
   DELETE FROM event_rollups WHERE events = 0 AND input_tokens = 0 AND output_tokens = 0;
+  DELETE FROM event_rollup_totals WHERE events = 0 AND input_tokens = 0 AND output_tokens = 0;
 
   WITH moved AS (DELETE FROM event_user_sketch_deltas RETURNING *),
   regs AS (
     SELECT tenant_id, hour, kind, reg, rank FROM moved
     UNION ALL
+    SELECT tenant_id, hour, '*', reg, rank FROM moved
+    UNION ALL
     SELECT s.tenant_id, s.hour, s.kind, u.reg, u.rank
     FROM event_user_sketches s
-    JOIN (SELECT DISTINCT tenant_id, hour, kind FROM moved) k USING (tenant_id, hour, kind)
+    JOIN (SELECT DISTINCT tenant_id, hour, kind FROM moved UNION SELECT DISTINCT tenant_id, hour, '*' FROM moved) k
+      USING (tenant_id, hour, kind)
     CROSS JOIN LATERAL logbook_hll_unpack(s.sketch) u
   ),
   merged AS (SELECT tenant_id, hour, kind, reg, max(rank) AS rank FROM regs GROUP BY 1, 2, 3, 4)
@@ -202,13 +251,17 @@ BEGIN
   DELETE FROM event_user_sketches s USING (SELECT DISTINCT tenant_id, hour FROM event_sketch_rebuilds) h
   WHERE s.tenant_id = h.tenant_id AND s.hour = h.hour;
   WITH moved AS (DELETE FROM event_sketch_rebuilds RETURNING *),
-  regs AS (
-    SELECT e.tenant_id, h.hour, e.kind, logbook_hll_reg(e.hk) AS reg, max(logbook_hll_rank(e.hk)) AS rank
+  hashed AS (
+    SELECT e.tenant_id, h.hour, e.kind, e.hk
     FROM (SELECT DISTINCT tenant_id, hour FROM moved) h
     JOIN LATERAL (SELECT tenant_id, kind, hashtextextended(coalesce(actor_id, actor_email), 0) AS hk FROM events
                   WHERE tenant_id = h.tenant_id AND occurred_at >= h.hour AND occurred_at < h.hour + interval '1 hour'
                     AND coalesce(actor_id, actor_email) IS NOT NULL) e ON true
-    GROUP BY 1, 2, 3, 4
+  ),
+  regs AS (
+    SELECT tenant_id, hour, kind, logbook_hll_reg(hk) AS reg, max(logbook_hll_rank(hk)) AS rank FROM hashed GROUP BY 1, 2, 3, 4
+    UNION ALL
+    SELECT tenant_id, hour, '*', logbook_hll_reg(hk), max(logbook_hll_rank(hk)) FROM hashed GROUP BY 1, 2, 3, 4
   )
   INSERT INTO event_user_sketches
   SELECT tenant_id, hour, kind, string_agg(logbook_hll_pair(reg, rank), ''::bytea ORDER BY reg)
@@ -236,16 +289,18 @@ ON CONFLICT DO NOTHING;
 
 -- Tenants read their own rows only (the worker, as owner, compacts across tenants).
 ALTER TABLE event_rollups ENABLE ROW LEVEL SECURITY;
+ALTER TABLE event_rollup_totals ENABLE ROW LEVEL SECURITY;
 ALTER TABLE event_rollup_deltas ENABLE ROW LEVEL SECURITY;
 ALTER TABLE event_user_sketches ENABLE ROW LEVEL SECURITY;
 ALTER TABLE event_user_sketch_deltas ENABLE ROW LEVEL SECURITY;
 ALTER TABLE event_sketch_rebuilds ENABLE ROW LEVEL SECURITY;
 ALTER TABLE event_actors ENABLE ROW LEVEL SECURITY;
 CREATE POLICY event_rollups_tenant ON event_rollups USING (tenant_id = current_setting('logbook.tenant_id', true));
+CREATE POLICY event_rollup_totals_tenant ON event_rollup_totals USING (tenant_id = current_setting('logbook.tenant_id', true));
 CREATE POLICY event_rollup_deltas_tenant ON event_rollup_deltas USING (tenant_id = current_setting('logbook.tenant_id', true));
 CREATE POLICY event_user_sketches_tenant ON event_user_sketches USING (tenant_id = current_setting('logbook.tenant_id', true));
 CREATE POLICY event_user_sketch_deltas_tenant ON event_user_sketch_deltas USING (tenant_id = current_setting('logbook.tenant_id', true));
 CREATE POLICY event_sketch_rebuilds_tenant ON event_sketch_rebuilds USING (tenant_id = current_setting('logbook.tenant_id', true));
 CREATE POLICY event_actors_tenant ON event_actors USING (tenant_id = current_setting('logbook.tenant_id', true));
-GRANT SELECT ON event_rollups, event_user_sketches TO logbook_app;
+GRANT SELECT ON event_rollups, event_rollup_totals, event_user_sketches TO logbook_app;
 GRANT SELECT, INSERT ON event_rollup_deltas, event_user_sketch_deltas, event_sketch_rebuilds, event_actors TO logbook_app;

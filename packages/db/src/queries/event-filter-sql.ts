@@ -93,11 +93,7 @@ export function compileEventFilter(filter: EventFilter, options: CompileOptions)
   }
   if (filter.actor) {
     if (options.actorKeys) {
-      add(
-        options.actorKeys.length === 0
-          ? sql`false`
-          : sql`coalesce(${t.actorId}, ${t.actorEmail}, ${t.actorName}) = ANY(${sql.param(options.actorKeys)}::text[])`,
-      );
+      add(options.actorKeys.length === 0 ? sql`false` : sql`${t.actorKey} = ANY(${sql.param(options.actorKeys)}::text[])`);
     }
     const pattern = `%${escapeLike(filter.actor)}%`;
     add(sql`(${t.actorId} ILIKE ${pattern} OR ${t.actorEmail} ILIKE ${pattern} OR ${t.actorName} ILIKE ${pattern})`);

@@ -3,7 +3,7 @@ import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Db } from "../client";
 import { events } from "../schema/events";
-import { eventRollupDeltas, eventRollups, eventUserSketchDeltas, eventUserSketches } from "../schema/rollups";
+import { ALL_KINDS, eventRollupDeltas, eventRollupTotals, eventUserSketchDeltas, eventUserSketches } from "../schema/rollups";
 import { type Tx, withTenant } from "../tenant";
 import { compileEventFilter, type EventsTable } from "./event-filter-sql";
 import { estimateDistinct, mergeRegister, mergeSketch, rollupsCanAnswer, SKETCH_REGISTERS, splitRange } from "./event-rollups";
@@ -213,7 +213,7 @@ function rollupCounts(filter: EventFilter, range: { from: Date | null; to: Date 
   const all = { ...filter, period: "all" as const };
   const parts: SQL[] = [];
   if (hours) {
-    for (const table of [eventRollups, eventRollupDeltas]) {
+    for (const table of [eventRollupTotals, eventRollupDeltas]) {
       const where = and(
         compileEventFilter(all, { ...ctx, table: table as unknown as EventsTable }),
         hours.from ? sql`${table.occurredAt} >= ${hours.from.toISOString()}::timestamptz` : undefined,
@@ -261,7 +261,7 @@ async function rollupUsers(
         hours.to ? sql`${column} < ${hours.to.toISOString()}::timestamptz` : undefined,
       );
     parts.push(sql`SELECT (extract(epoch FROM ${s.hour}) * 1000)::bigint AS hour_ms, NULL::int AS reg, NULL::int AS rank, ${s.sketch} AS sketch
-      FROM ${s} WHERE ${and(eq(s.tenantId, tenantId), filter.kind ? inArray(s.kind, filter.kind) : undefined, hourRange(s.hour))}`);
+      FROM ${s} WHERE ${and(eq(s.tenantId, tenantId), filter.kind ? inArray(s.kind, filter.kind) : eq(s.kind, ALL_KINDS), hourRange(s.hour))}`);
     parts.push(sql`SELECT (extract(epoch FROM ${d.hour}) * 1000)::bigint, ${d.reg}::int, max(${d.rank})::int, NULL::bytea
       FROM ${d} WHERE ${and(eq(d.tenantId, tenantId), filter.kind ? inArray(d.kind, filter.kind) : undefined, hourRange(d.hour))}
       GROUP BY 1, 2`);

@@ -57,7 +57,7 @@ export const eventListColumns = {
   redacted: events.redacted,
 };
 
-export type FilteredEventItem = Omit<EventRow, "tenantId"> & { occurredAt: string; receivedAt: string };
+export type FilteredEventItem = Omit<EventRow, "tenantId" | "actorKey"> & { occurredAt: string; receivedAt: string };
 
 export interface ListEventsFilteredInput {
   tenantId: string;

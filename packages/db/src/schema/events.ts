@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { boolean, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
 /** The event store (see migrations/0002_events.sql): partitioned by occurred_at, immutable. */
@@ -17,6 +18,8 @@ export const events = pgTable(
     actorId: text("actor_id"),
     actorEmail: text("actor_email"),
     actorName: text("actor_name"),
+    /** Actor id, else email, else name (a stored generated column, indexed with the tenant and time). */
+    actorKey: text("actor_key").generatedAlwaysAs(sql`coalesce(actor_id, actor_email, actor_name)`),
     actorType: text("actor_type"),
     ip: text("ip"),
     targetType: text("target_type"),

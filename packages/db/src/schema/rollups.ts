@@ -34,6 +34,21 @@ const rollupColumns = () => ({
 export const eventRollups = pgTable("event_rollups", rollupColumns());
 export const eventRollupDeltas = pgTable("event_rollup_deltas", rollupColumns());
 
+/** Counts per tenant, hour, kind and model only: what statistics read. */
+export const eventRollupTotals = pgTable("event_rollup_totals", {
+  tenantId: text("tenant_id").notNull(),
+  occurredAt: ts("hour").notNull(),
+  kind: text("kind").notNull(),
+  model: text("model"),
+  events: bigint("events", { mode: "number" }).notNull(),
+  inputTokens: bigint("input_tokens", { mode: "number" }).notNull(),
+  outputTokens: bigint("output_tokens", { mode: "number" }).notNull(),
+  errors: bigint("errors", { mode: "number" }).notNull(),
+});
+
+/** Sketch rows with kind ALL_KINDS merge every kind of the hour. */
+export const ALL_KINDS = "*";
+
 export const eventUserSketches = pgTable("event_user_sketches", {
   tenantId: text("tenant_id").notNull(),
   hour: ts("hour").notNull(),
