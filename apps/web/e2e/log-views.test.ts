@@ -247,6 +247,10 @@ describe("log views in a real browser", () => {
     await page.keyboard.press("Escape");
     await page.waitForURL((url) => !url.searchParams.has("event"));
     expect(await page.getByTestId("event-details").count()).toBe(0);
+    // The keyboard focus is back on the row that was open.
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.closest("tr")?.getAttribute("data-event-id")))
+      .toBe(ids[0]);
     // A click selects too.
     await rows(page).nth(2).locator("td").nth(1).click();
     await page.waitForURL((url) => url.searchParams.get("event") === ids[2]);

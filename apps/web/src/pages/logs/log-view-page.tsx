@@ -55,6 +55,12 @@ export function LogViewPage({ orgId, view }: { orgId: string; view: LogView }) {
   const table = useRef<LogTableHandle>(null);
   const selectedIndex = eventId ? items.findIndex((e) => e.id === eventId) : -1;
   const rowHref = useCallback((event: LogEvent) => logViewHref(orgId, view, filter, event.id), [orgId, view, filter]);
+  /** Closes the details; the keyboard focus goes back to the row that was open. */
+  const closeDetails = useCallback(() => {
+    const id = eventId;
+    select(undefined);
+    requestAnimationFrame(() => document.querySelector<HTMLElement>(`tr[data-event-id="${id}"] a`)?.focus());
+  }, [eventId, select]);
   const onSelect = useCallback((event: LogEvent) => select(event.id, { replace: eventId !== undefined }), [select, eventId]);
 
   // A selected row comes into view (a link that names an event, J/K, Back).
@@ -71,7 +77,7 @@ export function LogViewPage({ orgId, view }: { orgId: string; view: LogView }) {
       const key = event.key.toLowerCase();
       if (key === "escape" && eventId) {
         event.preventDefault();
-        select(undefined);
+        closeDetails();
         return;
       }
       if (key !== "j" && key !== "k") return;
@@ -86,7 +92,7 @@ export function LogViewPage({ orgId, view }: { orgId: string; view: LogView }) {
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [items, selectedIndex, eventId, select, hasNextPage, isFetchingNextPage, loadMore]);
+  }, [items, selectedIndex, eventId, select, closeDetails, hasNextPage, isFetchingNextPage, loadMore]);
 
   const { title, description } = viewTitle[view];
   const refresh = () => {
@@ -206,7 +212,7 @@ export function LogViewPage({ orgId, view }: { orgId: string; view: LogView }) {
             <kbd>J</kbd>/<kbd>K</kbd> next/previous event · <kbd>Esc</kbd> closes the details
           </p>
         </div>
-        {eventId ? <EventDetailsPanel orgId={orgId} eventId={eventId} onClose={() => select(undefined)} /> : null}
+        {eventId ? <EventDetailsPanel orgId={orgId} eventId={eventId} onClose={closeDetails} /> : null}
       </div>
     </div>
   );
