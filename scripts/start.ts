@@ -88,6 +88,7 @@ async function main() {
       BETTER_AUTH_SECRET: env.BETTER_AUTH_SECRET ?? (await secretFor(dataDir)),
       LOGBOOK_WEB_DIR: existsSync(join(webDir, "index.html")) ? webDir : "",
       LOGBOOK_DEMO: env.LOGBOOK_DEMO ? "true" : "false",
+      LOGBOOK_EXPORT_DIR: process.env.LOGBOOK_EXPORT_DIR || join(dataDir, "exports"),
     };
     // Plain JavaScript bundles (scripts/build-servers.ts): no TypeScript loader in the running processes.
     await buildServers();

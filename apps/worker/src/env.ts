@@ -24,6 +24,8 @@ export const workerEnvSchema = z.object({
   WORKER_HEALTH_PORT: port(3001),
   /** Jobs run at the same time per queue. */
   WORKER_CONCURRENCY: positiveInt(4, 100),
+  /** Directory of export files (shared with the API); the launcher puts it under LOGBOOK_DATA_DIR. */
+  LOGBOOK_EXPORT_DIR: z.preprocess((v) => (v === "" || v === undefined ? ".data/exports" : v), z.string()),
   /** Namespace of BullMQ's Redis keys; lets several Logbooks (or test runs) share one Redis. */
   LOGBOOK_QUEUE_PREFIX: z.preprocess(
     (v) => (v === "" || v === undefined ? "logbook" : v),

@@ -22,6 +22,7 @@ const runtime = await startWorkerRuntime({
   healthPort: env.WORKER_HEALTH_PORT,
   concurrency: env.WORKER_CONCURRENCY,
   prefix: env.LOGBOOK_QUEUE_PREFIX,
+  exportDir: env.LOGBOOK_EXPORT_DIR,
   log,
 }).catch((error: unknown) => fail("worker not started", error));
 log("worker started", {

@@ -1,13 +1,22 @@
 import type { Db } from "@logbook/db/client";
-import { type Job, type Processor, UnrecoverableError } from "bullmq";
+import type { ExportStore } from "@logbook/shared/node/export-store";
+import { type Job, type JobsOptions, type Processor, UnrecoverableError } from "bullmq";
 import type { z } from "zod";
 import type { Log } from "./log";
 
 /** What a processor gets besides its validated payload. */
-export interface JobContext {
-  db: Db;
+export interface JobContext extends WorkerServices {
   job: Job;
+}
+
+/** What the runtime gives every processor. */
+export interface WorkerServices {
+  db: Db;
   log: Log;
+  /** Where export files are written. */
+  exportStore: ExportStore;
+  /** Adds a job to one of the runtime's queues (validated with its schema). */
+  enqueue(queue: string, data: unknown, options?: JobsOptions): Promise<void>;
 }
 
 /** A job scheduler registered (upserted) when the worker starts: a fixed interval or a cron pattern. */
@@ -45,12 +54,12 @@ export function describeIssues(error: z.ZodError): string {
  * payload to the processor. An invalid payload fails the job with UnrecoverableError, so BullMQ
  * does not retry what can never succeed; any other error is retried per the job's attempts.
  */
-export function createJobProcessor(definition: QueueDefinition, deps: { db: Db; log: Log }): Processor {
+export function createJobProcessor(definition: QueueDefinition, deps: WorkerServices): Processor {
   return async (job) => {
     const parsed = definition.schema.safeParse(job.data);
     if (!parsed.success) {
       throw new UnrecoverableError(`invalid ${definition.queue} payload: ${describeIssues(parsed.error)}`);
     }
-    return definition.processor(parsed.data, { db: deps.db, job, log: deps.log });
+    return definition.processor(parsed.data, { ...deps, job });
   };
 }

@@ -1,8 +1,24 @@
 import { classifyBatchProcessor } from "./processors/classification/classify-batch";
+import { deliverWebhookProcessor } from "./processors/exports/deliver-webhook";
+import { expireExportsProcessor } from "./processors/exports/expire-exports";
+import { runExportProcessor } from "./processors/exports/run-export";
+import { runExportSchedulesProcessor } from "./processors/exports/run-export-schedules";
 import { ensurePartitionsProcessor } from "./processors/partitions/ensure-partitions";
 import { compactRollupsProcessor } from "./processors/rollups/compact-rollups";
 import { defineQueue } from "./queue-definition";
 import { CLASSIFICATION_QUEUE, classifyBatchPayload } from "@logbook/shared/jobs/classification";
+import {
+  EXPORT_EXPIRY_EVERY_MS,
+  EXPORT_EXPIRY_QUEUE,
+  EXPORT_SCHEDULES_EVERY_MS,
+  EXPORT_SCHEDULES_QUEUE,
+  EXPORT_WEBHOOKS_QUEUE,
+  EXPORTS_QUEUE,
+  exportExpiryPayload,
+  exportSchedulesTickPayload,
+  exportWebhookPayload,
+  runExportPayload,
+} from "@logbook/shared/jobs/exports";
 import { ensurePartitionsPayload, PARTITIONS_QUEUE } from "@logbook/shared/jobs/partitions";
 import { compactRollupsPayload, ROLLUP_COMPACTION_EVERY_MS, ROLLUPS_QUEUE } from "@logbook/shared/jobs/rollups";
 
@@ -28,6 +44,20 @@ export const registry = [
     schema: classifyBatchPayload,
     processor: classifyBatchProcessor,
   }),
+  defineQueue({ queue: EXPORTS_QUEUE, schema: runExportPayload, processor: runExportProcessor }),
+  defineQueue({
+    queue: EXPORT_SCHEDULES_QUEUE,
+    schema: exportSchedulesTickPayload,
+    processor: (payload, context) => runExportSchedulesProcessor(payload, context),
+    schedulers: [{ id: "export-schedules-tick", every: EXPORT_SCHEDULES_EVERY_MS, data: {} }],
+  }),
+  defineQueue({
+    queue: EXPORT_EXPIRY_QUEUE,
+    schema: exportExpiryPayload,
+    processor: (payload, context) => expireExportsProcessor(payload, context),
+    schedulers: [{ id: "export-expiry", every: EXPORT_EXPIRY_EVERY_MS, data: {} }],
+  }),
+  defineQueue({ queue: EXPORT_WEBHOOKS_QUEUE, schema: exportWebhookPayload, processor: deliverWebhookProcessor }),
 ] as const;
 
 export type Registry = typeof registry;

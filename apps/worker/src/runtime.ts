@@ -1,4 +1,6 @@
+import { resolve } from "node:path";
 import { createDb } from "@logbook/db/client";
+import { type ExportStore, localExportStore } from "@logbook/shared/node/export-store";
 import { type DefaultJobOptions, type Job, type JobsOptions, Queue, Worker } from "bullmq";
 import type { z } from "zod";
 import { type HealthServer, type QueueHealth, type ServiceStatus, startHealthServer, withTimeout } from "./health";
@@ -19,6 +21,11 @@ export interface WorkerRuntimeOptions<R extends readonly QueueDefinition[] = Reg
   prefix?: string;
   /** The queues to serve; the application registry unless a test brings its own. */
   registry?: R;
+  /** Where export files go: a store, or a local directory (default .data/exports). */
+  exportStore?: ExportStore;
+  exportDir?: string;
+  /** BullMQ lock of a running job; a worker that died is noticed after this (tests shorten it). */
+  lockDurationMs?: number;
 }
 
 type QueueNameOf<R extends readonly QueueDefinition[]> = R[number]["queue"];
@@ -54,15 +61,26 @@ export async function startWorkerRuntime<R extends readonly QueueDefinition[] = 
 
   const queues = new Map<string, Queue>();
   const workers = new Map<string, Worker>();
+  const exportStore = options.exportStore ?? localExportStore(resolve(options.exportDir ?? ".data/exports"));
+  const enqueue = async (name: string, data: unknown, jobOptions?: JobsOptions) => {
+    const definition = definitions.find((d) => d.queue === name);
+    const queue = queues.get(name);
+    if (!definition || !queue) throw new Error(`unknown queue "${name}"`);
+    await queue.add(name, definition.schema.parse(data), jobOptions);
+  };
+  const services = { db: database.db, log, exportStore, enqueue };
   for (const definition of definitions) {
     const queue = new Queue(definition.queue, { connection, prefix, defaultJobOptions });
     queue.on("error", (error) => log("queue error", { queue: definition.queue, error: error.message }));
     queues.set(definition.queue, queue);
 
-    const worker = new Worker(definition.queue, createJobProcessor(definition, { db: database.db, log }), {
+    const worker = new Worker(definition.queue, createJobProcessor(definition, services), {
       connection,
       prefix,
       concurrency: options.concurrency,
+      ...(options.lockDurationMs
+        ? { lockDuration: options.lockDurationMs, stalledInterval: Math.max(500, Math.floor(options.lockDurationMs / 2)) }
+        : {}),
     });
     worker.on("error", (error) => log("worker error", { queue: definition.queue, error: error.message }));
     worker.on("failed", (job, error) =>

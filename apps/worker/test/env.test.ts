@@ -25,6 +25,7 @@ describe("worker env", () => {
       WORKER_HEALTH_PORT: 3001,
       WORKER_CONCURRENCY: 4,
       LOGBOOK_QUEUE_PREFIX: "logbook",
+      LOGBOOK_EXPORT_DIR: ".data/exports",
     });
     expect(
       loadWorkerEnv({ DATABASE_URL: "postgresql://h/db", REDIS_URL: "redis://h", WORKER_HEALTH_PORT: "0" }).WORKER_HEALTH_PORT,

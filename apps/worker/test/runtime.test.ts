@@ -139,7 +139,15 @@ describe("worker runtime", () => {
     expect(response.status).toBe(200);
     const body = await response.json();
     expect(body).toMatchObject({ status: "ok", redis: "ok", postgres: "ok" });
-    expect(body.queues.map((q: { name: string }) => q.name)).toEqual(["partitions", "rollups", "classification"]);
+    expect(body.queues.map((q: { name: string }) => q.name)).toEqual([
+      "partitions",
+      "rollups",
+      "classification",
+      "exports",
+      "export-schedules",
+      "export-expiry",
+      "export-webhooks",
+    ]);
     expect(body.queues[0]).toMatchObject({ worker: "running", counts: expect.objectContaining({ waiting: expect.any(Number) }) });
 
     expect((await fetch(`http://127.0.0.1:${runtime.healthPort}/nope`)).status).toBe(404);

@@ -1,0 +1,132 @@
+import { createHash } from "node:crypto";
+import { once } from "node:events";
+import { PassThrough, Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { createGzip } from "node:zlib";
+import type { Db } from "@logbook/db/client";
+import { streamExportRows } from "@logbook/db/queries/export-rows";
+import { CSV_BOM, csvLine, jsonLine } from "@logbook/shared/export-format";
+import type { ExportColumn, ExportFilter, ExportFormat } from "@logbook/shared/exports";
+import type { ExportStore } from "@logbook/shared/node/export-store";
+import type { ContentAccess } from "@logbook/shared/permissions";
+import { createRedactor } from "@logbook/shared/privacy";
+
+/** What auditors see of content, as in their views (get-event.ts): every built-in kind of personal data masked. */
+const auditRedactor = createRedactor({ redactEmails: true, redactPhones: true, redactIps: true, redactCards: true })!;
+
+export interface ExportFileSpec {
+  tenantId: string;
+  filter: ExportFilter;
+  columns: readonly ExportColumn[];
+  format: ExportFormat;
+  gzip: boolean;
+  contentAccess: ContentAccess;
+}
+
+export interface ExportFileResult {
+  rows: number;
+  sizeBytes: number;
+  sha256: string;
+  cancelled: boolean;
+}
+
+export interface ExportProgress {
+  onEstimate?(rows: number): Promise<void> | void;
+  /** After each batch; returning false cancels (the temporary file is dropped). */
+  onProgress?(rowsDone: number): Promise<boolean> | boolean;
+}
+
+/**
+ * Streams the export's rows from Postgres to `key` in `store`: encode (CSV or JSON Lines) →
+ * optional gzip → SHA-256 and byte count → the store's temporary object, committed (renamed into
+ * place) only when complete. Memory stays constant: one batch of rows at a time, and the database
+ * cursor waits whenever the file side pushes back.
+ */
+export async function writeExportFile(
+  db: Db,
+  store: ExportStore,
+  key: string,
+  spec: ExportFileSpec,
+  progress: ExportProgress = {},
+): Promise<ExportFileResult> {
+  const { columns, format } = spec;
+  const redactIndexes =
+    spec.contentAccess === "redacted" ? columns.flatMap((c, i) => (c === "question" || c === "answer" ? [i] : [])) : [];
+  // JSON Lines come ready from Postgres unless content must be redacted first.
+  const shape = format === "jsonl" && redactIndexes.length === 0 ? "object" : "array";
+  const encode = (line: string): string => {
+    if (shape === "object") return `${line}\n`;
+    const values = JSON.parse(line) as unknown[];
+    for (const i of redactIndexes) {
+      const value = values[i];
+      if (typeof value === "string") values[i] = auditRedactor.text(value);
+    }
+    return format === "csv" ? csvLine(values) : jsonLine(columns, values);
+  };
+
+  const writer = await store.createWriter(key);
+  const hash = createHash("sha256");
+  let sizeBytes = 0;
+  const head = spec.gzip ? createGzip({ level: 6 }) : new PassThrough();
+  const tap = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      hash.update(chunk);
+      sizeBytes += chunk.length;
+      callback(null, chunk);
+    },
+  });
+  const piped = pipeline(head, tap, writer.stream);
+  let pipeError: unknown;
+  piped.catch((error: unknown) => {
+    pipeError = error;
+  });
+  const write = async (text: string) => {
+    if (pipeError) throw pipeError;
+    if (!head.write(text)) await Promise.race([once(head, "drain"), piped]);
+  };
+
+  let cancelled = false;
+  let rows = 0;
+  try {
+    if (format === "csv") await write(`${CSV_BOM}${csvLine(columns)}`);
+    rows = await streamExportRows(
+      db,
+      { tenantId: spec.tenantId, filter: spec.filter, columns, contentAccess: spec.contentAccess, shape },
+      {
+        onEstimate: progress.onEstimate,
+        async onBatch(lines) {
+          let chunk = "";
+          for (const line of lines) chunk += encode(line);
+          await write(chunk);
+          rows += lines.length;
+          if (progress.onProgress && (await progress.onProgress(rows)) === false) {
+            cancelled = true;
+            return false;
+          }
+          return true;
+        },
+      },
+    );
+    if (cancelled) {
+      head.destroy();
+      await piped.catch(() => {});
+      await writer.abort();
+      return { rows, sizeBytes, sha256: "", cancelled: true };
+    }
+    head.end();
+    await piped;
+    await writer.commit();
+  } catch (error) {
+    head.destroy();
+    await piped.catch(() => {});
+    await writer.abort();
+    throw error;
+  }
+  return { rows, sizeBytes, sha256: hash.digest("hex"), cancelled: false };
+}
+
+/** Where an export's file lives in the store: one key per export, so a retry replaces it. */
+export function exportFileKey(e: { tenantId: string; id: string; format: ExportFormat; gzip: boolean }): string {
+  const tenant = e.tenantId.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 100) || "_";
+  return `${tenant}/${e.id}.${e.format}${e.gzip ? ".gz" : ""}`;
+}
