@@ -1,5 +1,6 @@
 import type { AppRouter } from "@logbook/api/router";
-import { useQuery } from "@tanstack/react-query";
+import { optionFilterFields } from "@logbook/shared/filter-options";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import { useRef, useState } from "react";
 import type { LogFilter } from "../../lib/log-url";
@@ -73,13 +74,15 @@ function OptionsList({
   const spec = column.filter;
   const trpc = useTRPC();
   const [narrow, setNarrow] = useState("");
-  const options = useQuery(
-    trpc.events.options.queryOptions({
-      ...(optionsInput as { orgId: string }),
-      column: spec?.kind === "options" ? spec.column : "type",
-      limit: 200,
-    }),
-  );
+  const optionColumn = spec?.kind === "options" ? spec.column : "type";
+  // The server ignores the column's own conditions; leaving them out of the input too keeps the
+  // query (and the list on screen) the same while values are ticked.
+  const input: Record<string, unknown> = { ...optionsInput };
+  for (const field of optionFilterFields[optionColumn]) delete input[field];
+  const options = useQuery({
+    ...trpc.events.options.queryOptions({ ...(input as { orgId: string }), column: optionColumn, limit: 200 }),
+    placeholderData: keepPreviousData,
+  });
   if (spec?.kind !== "options") return null;
   const selected = selectedValues(filter, spec);
   const values: FilterOption[] = options.data?.values ?? [];

@@ -189,6 +189,9 @@ function formatShort(iso: string): string {
 function SearchBox({ label, value, onSearch }: { label: string; value: string; onSearch: (search: string) => void }) {
   const [draft, setDraft] = useState(value);
   const last = useRef(value);
+  // The latest callback, so a parent re-render does not restart the pause.
+  const search = useRef(onSearch);
+  search.current = onSearch;
   useEffect(() => {
     setDraft(value);
     last.current = value;
@@ -197,10 +200,10 @@ function SearchBox({ label, value, onSearch }: { label: string; value: string; o
     if (draft === last.current) return;
     const timer = setTimeout(() => {
       last.current = draft;
-      onSearch(draft);
+      search.current(draft);
     }, 500);
     return () => clearTimeout(timer);
-  }, [draft, onSearch]);
+  }, [draft]);
   return (
     <search>
       <form
