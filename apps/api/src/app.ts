@@ -1,10 +1,14 @@
 import { createHmac } from "node:crypto";
+import { resolve } from "node:path";
 import type { Db } from "@logbook/db/client";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { Hono } from "hono";
+import { type ExportStore, localExportStore } from "@logbook/shared/node/export-store";
 import { Redis } from "ioredis";
 import { createAuth } from "./auth/auth";
 import { authRoute } from "./auth/auth-route";
+import { mountBrowserDownload } from "./exports/browser-download";
+import { createExportsService } from "./exports/exports-service";
 import { clientIpFrom } from "./http/client-ip";
 import { mountWebUi } from "./http/web-ui";
 import { classificationHandoff } from "./ingest/classification-handoff";
@@ -27,6 +31,9 @@ export interface AppOptions {
   /** Ingest transactions run at once (default 4). */
   ingestConcurrency?: number;
   webDir?: string;
+  /** Where export files are read from: a store, or a local directory (default .data/exports). */
+  exportStore?: ExportStore;
+  exportDir?: string;
   /** Take the caller's IP from X-Forwarded-For (only behind a proxy that sets it). */
   trustProxy?: boolean;
   log?: (line: string) => void;
@@ -47,7 +54,18 @@ export function createApp(options: AppOptions) {
   });
   // One key for the read API's cursors (REST and tRPC), never the auth secret itself.
   const cursorSecret = options.cursorSecret ?? createHmac("sha256", options.secret).update("logbook-cursors").digest("base64url");
-  const deps = { db: options.db, auth, baseURL: options.baseURL, cursorSecret };
+  const queueRedis = new Redis(options.redisUrl, { maxRetriesPerRequest: 2 });
+  queueRedis.on("error", () => {});
+  const exports = createExportsService({
+    db: options.db,
+    store: options.exportStore ?? localExportStore(resolve(options.exportDir ?? ".data/exports")),
+    connection: queueRedis,
+    prefix: options.queuePrefix ?? "logbook",
+    // Download links get a key of their own, derived like the cursors'.
+    linkSecret: createHmac("sha256", options.secret).update("logbook-export-links").digest("base64url"),
+    log,
+  });
+  const deps = { db: options.db, auth, baseURL: options.baseURL, cursorSecret, exports };
   const clientIp = clientIpFrom(options.trustProxy ?? false);
   const app = new Hono();
 
@@ -82,8 +100,6 @@ export function createApp(options: AppOptions) {
   // Rate limits must fail fast when Redis is away (requests are then let through), never queue up.
   const limiterRedis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
   limiterRedis.on("error", () => {});
-  const queueRedis = new Redis(options.redisUrl, { maxRetriesPerRequest: 2 });
-  queueRedis.on("error", () => {});
   const handoff = classificationHandoff(queueRedis, options.queuePrefix ?? "logbook", log);
   const openApi = openApiDocument(options.baseURL);
   app.get("/v1/openapi.json", (c) => c.json(openApi));
@@ -96,14 +112,17 @@ export function createApp(options: AppOptions) {
       // After the commit and off the response path: the events are stored whatever Redis does.
       onUnlabelled: async (tenantId, ids) => void handoff.enqueue(tenantId, ids),
       cursorSecret,
+      exports,
       log,
     }),
   );
+  mountBrowserDownload(app, { db: options.db, exports, clientIp });
   app.all("/api/*", (c) => c.json({ error: { code: "not_found", message: `No route ${c.req.method} ${c.req.path}` } }, 404));
 
   if (options.webDir) mountWebUi(app, options.webDir);
   const close = async () => {
     await handoff.queue.close().catch(() => {});
+    await exports.close().catch(() => {});
     limiterRedis.disconnect();
     queueRedis.disconnect();
   };

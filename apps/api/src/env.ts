@@ -23,6 +23,8 @@ const schema = z
     LOGBOOK_WEB_DIR: optionalString,
     /** Ingest transactions run at once; about the number of Postgres cores. */
     LOGBOOK_INGEST_CONCURRENCY: z.coerce.number().int().min(1, "must be at least 1").max(64).default(4),
+    /** Directory of export files, shared with the worker (the launcher puts it under LOGBOOK_DATA_DIR). */
+    LOGBOOK_EXPORT_DIR: z.string().min(1).default(".data/exports"),
     /** BullMQ key prefix shared with the worker. */
     LOGBOOK_QUEUE_PREFIX: z
       .string()

@@ -41,6 +41,7 @@ async function main() {
     db: handle.db,
     redisUrl: env.REDIS_URL,
     queuePrefix: env.LOGBOOK_QUEUE_PREFIX,
+    exportDir: env.LOGBOOK_EXPORT_DIR,
     ingestConcurrency: env.LOGBOOK_INGEST_CONCURRENCY,
     baseURL,
     secret,

@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createDb, type Db } from "@logbook/db/client";
 import { sql } from "drizzle-orm";
 import { inject } from "vitest";
@@ -6,7 +8,10 @@ import { createApp } from "../src/app";
 
 export const BASE_URL = "http://logbook.test";
 export const PASSWORD = "correct-horse-battery";
-const SECRET = "logbook-test-secret-0123456789-abcdefghijklmnop";
+export const SECRET = "logbook-test-secret-0123456789-abcdefghijklmnop";
+
+/** Where the in-process app reads export files from (tests write them there as the worker would). */
+export const EXPORT_DIR = join(tmpdir(), `logbook-api-exports-${process.pid}`);
 
 export type App = ReturnType<typeof createApp>["app"];
 export type Auth = ReturnType<typeof createApp>["auth"];
@@ -22,6 +27,7 @@ export function startApp(options: { queuePrefix?: string } = {}) {
     baseURL: BASE_URL,
     secret: SECRET,
     trustProxy: true,
+    exportDir: EXPORT_DIR,
     log: (l) => logs.push(l),
   });
   return {

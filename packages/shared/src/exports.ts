@@ -97,3 +97,13 @@ export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {
   csv: "text/csv; charset=utf-8",
   jsonl: "application/x-ndjson",
 };
+
+/** Audit-trail event types of exports and schedules (user_activity events of the tenant). */
+export const exportAuditTypes = {
+  created: "export.created",
+  downloaded: "export.downloaded",
+  cancelled: "export.cancelled",
+  scheduleCreated: "export_schedule.created",
+  scheduleUpdated: "export_schedule.updated",
+  scheduleDeleted: "export_schedule.deleted",
+} as const;

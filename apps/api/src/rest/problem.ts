@@ -8,6 +8,7 @@ export function problem(
   code: string,
   message: string,
   details: Record<string, unknown> = {},
+  headers?: Record<string, string>,
 ) {
-  return c.json({ error: { code, message, ...details } }, status);
+  return c.json({ error: { code, message, ...details } }, status, headers);
 }

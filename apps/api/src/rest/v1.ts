@@ -2,9 +2,11 @@ import type { IngestGate } from "../ingest/ingest-gate";
 import type { Db } from "@logbook/db/client";
 import { Hono } from "hono";
 import type { Redis } from "ioredis";
+import type { ExportsService } from "../exports/exports-service";
 import { apiKeyAuth } from "./api-key-auth";
 import { mountEventsReadRoute } from "./events-read-route";
 import { mountEventsRoute } from "./events-route";
+import { mountExportsRoute } from "./exports-route";
 import { mountOtlpRoute } from "./otlp-route";
 import { problem } from "./problem";
 import { rateLimit } from "./rate-limit";
@@ -17,6 +19,8 @@ export interface V1Deps {
   onUnlabelled?: (tenantId: string, eventIds: string[]) => Promise<void>;
   /** Signs the read API's keyset cursors. */
   cursorSecret: string;
+  /** Exports: creation, file store (GET /v1/exports/:id/download). */
+  exports: ExportsService;
   log: (line: string) => void;
 }
 
@@ -31,6 +35,7 @@ export function v1Api(deps: V1Deps) {
   mountEventsRoute(v1, deps);
   mountEventsReadRoute(v1, deps);
   mountOtlpRoute(v1, deps);
+  mountExportsRoute(v1, deps);
   v1.all("*", (c) => problem(c, 404, "not_found", `No route ${c.req.method} ${c.req.path}`));
   return v1;
 }

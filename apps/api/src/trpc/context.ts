@@ -1,5 +1,6 @@
 import type { Db } from "@logbook/db/client";
 import type { Auth } from "../auth/auth";
+import type { ExportsService } from "../exports/exports-service";
 
 export interface ApiDeps {
   db: Db;
@@ -8,6 +9,8 @@ export interface ApiDeps {
   baseURL: string;
   /** Signs event list cursors (derived from the auth secret in app.ts). */
   cursorSecret: string;
+  /** Export creation (queue hand-off, audit) and download links. */
+  exports: ExportsService;
 }
 
 export async function createContext(deps: ApiDeps, req: Request, ip: string | null) {

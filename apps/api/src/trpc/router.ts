@@ -1,5 +1,6 @@
 import { apiKeysRouter } from "./routers/api-keys";
 import { eventsRouter } from "./routers/events";
+import { exportsRouter } from "./routers/exports";
 import { invitationsRouter } from "./routers/invitations";
 import { meRouter } from "./routers/me";
 import { membersRouter } from "./routers/members";
@@ -14,6 +15,7 @@ export const appRouter = router({
   members: membersRouter,
   invitations: invitationsRouter,
   events: eventsRouter,
+  exports: exportsRouter,
   apiKeys: apiKeysRouter,
   settings: settingsRouter,
   platform: platformRouter,
