@@ -1,4 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startTestServices } from "@logbook/db/testing";
@@ -18,6 +20,9 @@ export default async function setup(project: TestProject) {
   await build({ root: webDir, logLevel: "warn" });
   const port = await freePort();
   const baseUrl = `http://localhost:${port}`;
+  // Exports: a queue prefix and a file directory of this run, shared with the worker a test starts.
+  const queuePrefix = `logbook-e2e-${Date.now().toString(36)}`;
+  const exportDir = await mkdtemp(join(tmpdir(), "logbook-e2e-exports-"));
   const api: ChildProcess = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "apps/api/src/main.ts")], {
     cwd: repoRoot,
     env: {
@@ -29,6 +34,8 @@ export default async function setup(project: TestProject) {
       LOGBOOK_DEMO: "false",
       NODE_ENV: "development",
       BETTER_AUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-e2e-secret",
+      LOGBOOK_QUEUE_PREFIX: queuePrefix,
+      LOGBOOK_EXPORT_DIR: exportDir,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -46,6 +53,9 @@ export default async function setup(project: TestProject) {
   }
   project.provide("baseUrl", baseUrl);
   project.provide("databaseUrl", services.databaseUrl);
+  project.provide("redisUrl", services.redisUrl);
+  project.provide("queuePrefix", queuePrefix);
+  project.provide("exportDir", exportDir);
   return async () => {
     await new Promise<void>((done) => {
       if (api.exitCode !== null) return done();
@@ -53,5 +63,6 @@ export default async function setup(project: TestProject) {
       api.kill("SIGTERM");
     });
     await services.stop();
+    await rm(exportDir, { recursive: true, force: true });
   };
 }

@@ -3,6 +3,7 @@ import { Redirect, Route, Switch, useSearch } from "wouter";
 import { AppShell } from "./components/app-shell";
 import { RequireAuth } from "./components/require-auth";
 import { ApiKeysPage } from "./pages/api-keys";
+import { ExportsPage } from "./pages/exports";
 import { HomePage } from "./pages/home";
 import { InvitePage } from "./pages/invite";
 import { MembersPage } from "./pages/members";
@@ -59,6 +60,7 @@ export function App() {
                     </Route>
                     <Route path="/members">{() => <MembersPage orgId={params.orgId} />}</Route>
                     <Route path="/api-keys">{() => <ApiKeysPage orgId={params.orgId} />}</Route>
+                    <Route path="/exports">{() => <ExportsPage orgId={params.orgId} />}</Route>
                     <Route path="/privacy">{() => <PrivacyPage orgId={params.orgId} />}</Route>
                     <Route path="/usage">
                       {() => (

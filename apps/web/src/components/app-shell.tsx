@@ -70,6 +70,9 @@ export function AppShell({ orgId, children }: { orgId?: string; children: ReactN
             {isRole(current.role) && can(current.role, "logs:read") ? (
               <NavLink href={`~/o/${current.id}/usage`}>Usage</NavLink>
             ) : null}
+            {isRole(current.role) && can(current.role, "exports:download") ? (
+              <NavLink href={`~/o/${current.id}/exports`}>Exports</NavLink>
+            ) : null}
             <NavLink href={`~/o/${current.id}/members`}>Members</NavLink>
             {isRole(current.role) && can(current.role, "apiKeys:manage") ? (
               <NavLink href={`~/o/${current.id}/api-keys`}>API keys</NavLink>

@@ -2,6 +2,7 @@ import { can, contentAccess, isRole } from "@logbook/shared/permissions";
 import { keepPreviousData, useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef } from "react";
 import { EventDetailsPanel } from "../../components/event-details/event-details-panel";
+import { ExportButton, exportFilterOf } from "../../components/export-dialog";
 import { ColumnFilterButton } from "../../components/log-filters/column-filter";
 import { LogToolbar } from "../../components/log-filters/log-toolbar";
 import { LogStats } from "../../components/log-stats/log-stats";
@@ -106,9 +107,14 @@ export function LogViewPage({ orgId, view }: { orgId: string; view: LogView }) {
       description={description}
       actions={
         allowed ? (
-          <button type="button" className="button" onClick={refresh} disabled={list.isFetching}>
-            {list.isFetching && !isFetchingNextPage ? "Loading…" : "Refresh"}
-          </button>
+          <>
+            {can(role, "exports:create") ? (
+              <ExportButton orgId={orgId} filter={exportFilterOf(base)} withContent={contentAccess(role) !== "none"} />
+            ) : null}
+            <button type="button" className="button" onClick={refresh} disabled={list.isFetching}>
+              {list.isFetching && !isFetchingNextPage ? "Loading…" : "Refresh"}
+            </button>
+          </>
         ) : null
       }
     />
