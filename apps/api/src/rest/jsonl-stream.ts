@@ -35,17 +35,17 @@ export async function eventsJsonlStream(db: Db, input: JsonlStreamInput): Promis
       canReadContent,
       pageSize: input.pageSize ?? JSONL_PAGE_SIZE,
     });
-    return { items: page.lines, nextCursor: page.nextCursor };
+    return page;
   };
 
   const encoder = new TextEncoder();
-  // Each line is one event already rendered as JSON by Postgres.
-  const encode = (lines: string[]) => encoder.encode(`${lines.join("\n")}\n`);
+  // The page's lines, each one event already rendered as JSON by Postgres.
+  const encode = (text: string) => encoder.encode(`${text}\n`);
 
   const first = await readPage(filter.cursor);
-  let pending: Uint8Array | null = first.items.length > 0 ? encode(first.items) : null;
+  let pending: Uint8Array | null = first.count > 0 ? encode(first.text) : null;
   let cursor = first.nextCursor;
-  let rows = first.items.length;
+  let rows = first.count;
   let cancelled = false;
 
   return new ReadableStream<Uint8Array>(
@@ -62,8 +62,8 @@ export async function eventsJsonlStream(db: Db, input: JsonlStreamInput): Promis
           const page = await readPage(cursor);
           if (cancelled) return;
           cursor = page.nextCursor;
-          rows += page.items.length;
-          if (page.items.length > 0) controller.enqueue(encode(page.items));
+          rows += page.count;
+          if (page.count > 0) controller.enqueue(encode(page.text));
           if (cursor === null) controller.close();
         } catch (error) {
           if (cancelled) return;

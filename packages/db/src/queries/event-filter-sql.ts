@@ -93,7 +93,11 @@ export function compileEventFilter(filter: EventFilter, options: CompileOptions)
   }
   if (filter.actor) {
     if (options.actorKeys) {
-      add(options.actorKeys.length === 0 ? sql`false` : sql`${t.actorKey} = ANY(${sql.param(options.actorKeys)}::text[])`);
+      const keys = options.actorKeys;
+      // `=` keeps the index walk in time order; `= ANY` (even of one value) needs a sort.
+      if (keys.length === 0) add(sql`false`);
+      else if (keys.length === 1) add(eq(t.actorKey, keys[0] as string));
+      else add(sql`${t.actorKey} = ANY(${sql.param(keys)}::text[])`);
     }
     const pattern = `%${escapeLike(filter.actor)}%`;
     add(sql`(${t.actorId} ILIKE ${pattern} OR ${t.actorEmail} ILIKE ${pattern} OR ${t.actorName} ILIKE ${pattern})`);
