@@ -5,7 +5,7 @@ import type { Db } from "../client";
 import { type EventRow, events } from "../schema/events";
 import { type Tx, withTenant } from "../tenant";
 import { matchingActorKeys } from "./event-actors";
-import { decodeCursor, EventCursorError, encodeCursor, filterHash } from "./event-cursor";
+import { type CursorPosition, decodeCursor, EventCursorError, encodeCursor, filterHash } from "./event-cursor";
 import { compileEventFilter } from "./event-filter-sql";
 
 /** Timestamps as ISO 8601 UTC with microseconds, the form cursors carry. */
@@ -142,17 +142,53 @@ const jsonlColumns = sql.join(
 );
 
 /**
- * Like listEventsFiltered, for bulk reads: up to `pageSize` (may exceed the listing's 500) events as
- * JSON text lines with snake_case keys (joined by newlines, no trailing one), their count, and the
- * cursor of the next page (null once a page comes back short).
+ * Where the page of `pageSize` events after the filter's cursor ends: the position of its last event
+ * (null when fewer remain), and the cursor that continues after it. A cheap walk of the index, so a
+ * bulk reader can render several pages at once (listEventJsonLines with `until`).
  */
-export async function listEventJsonLines(
+export async function eventPageBoundary(
   db: Db,
   input: ListEventsFilteredInput & { pageSize: number },
-): Promise<{ text: string; count: number; nextCursor: string | null }> {
+): Promise<{ until: CursorPosition; nextCursor: string } | null> {
   const { tenantId, filter, secret, pageSize } = input;
   return withTenant(db, tenantId, async (tx) => {
     const { where, orderBy, hash } = await pageQuery(tx, input);
+    const rows = await tx
+      .select({ t: eventListColumns.occurredAt, id: events.id })
+      .from(events)
+      .where(where)
+      .orderBy(...orderBy)
+      .offset(pageSize - 1)
+      .limit(1);
+    const last = rows[0];
+    if (!last) return null;
+    return {
+      until: last,
+      nextCursor: encodeCursor(secret, { t: last.t, id: last.id, order: filter.order, filterHash: hash, tenantId }),
+    };
+  });
+}
+
+/**
+ * Like listEventsFiltered, for bulk reads: up to `pageSize` (may exceed the listing's 500) events as
+ * JSON text lines with snake_case keys (joined by newlines, no trailing one), their count, and the
+ * cursor of the next page (null once a page comes back short). With `until` (from eventPageBoundary)
+ * the page is every event up to and including that position instead, and no cursor is returned.
+ */
+export async function listEventJsonLines(
+  db: Db,
+  input: ListEventsFilteredInput & { pageSize: number; until?: CursorPosition },
+): Promise<{ text: string; count: number; nextCursor: string | null }> {
+  const { tenantId, filter, secret, pageSize, until } = input;
+  return withTenant(db, tenantId, async (tx) => {
+    const page = await pageQuery(tx, input);
+    const { orderBy, hash } = page;
+    let where = page.where;
+    if (until) {
+      const position = sql`(${events.occurredAt}, ${events.id})`;
+      const bound = sql`(${until.t}::timestamptz, ${until.id}::uuid)`;
+      where = and(where, filter.order === "asc" ? sql`${position} <= ${bound}` : sql`${position} >= ${bound}`);
+    }
     const direction = sql.raw(filter.order === "asc" ? "ASC" : "DESC");
     const result = await tx.execute<{ text: string | null; count: number; last_t: string | null; last_id: string | null }>(sql`
       SELECT string_agg(line, E'\n' ORDER BY ord) AS text, count(*)::int AS count,
@@ -160,12 +196,13 @@ export async function listEventJsonLines(
       FROM (
         SELECT row_to_json(page)::text AS line, page.occurred_at AS t, page.id::text AS id,
                row_number() OVER (ORDER BY page.occurred_at ${direction}, page.id ${direction}) AS ord
-        FROM (SELECT ${jsonlColumns} FROM ${events} WHERE ${where} ORDER BY ${sql.join(orderBy, sql`, `)} LIMIT ${pageSize}) page
+        FROM (SELECT ${jsonlColumns} FROM ${events} WHERE ${where} ORDER BY ${sql.join(orderBy, sql`, `)}
+              ${until ? sql`` : sql`LIMIT ${pageSize}`}) page
       ) lines`);
     const row = result.rows[0];
     const count = row?.count ?? 0;
     const nextCursor =
-      count === pageSize && row?.last_t && row.last_id
+      !until && count === pageSize && row?.last_t && row.last_id
         ? encodeCursor(secret, { t: row.last_t, id: row.last_id, order: filter.order, filterHash: hash, tenantId })
         : null;
     return { text: row?.text ?? "", count, nextCursor };
