@@ -21,7 +21,7 @@ let runtime: WorkerRuntime | undefined;
 let exportDir: string;
 const tenant = `t_wx_${Date.now().toString(36)}`;
 const base = Date.now() - 2 * 3_600_000;
-const hostile = ['say "hi", ok', "line1\nline2", "=1+1", "-3", "@me", "\tTab", "日本語 🎉"];
+const hostile = ['say "hi", ok', "line1\nline2", "=1+1", "-3", "@me", "\tTab", "\rCR first", "cr\r\nlf", "日本語 🎉", "+x,y"];
 
 beforeAll(async () => {
   const { databaseUrl } = services();
@@ -110,6 +110,29 @@ describe("exports worker", () => {
     }
     // Only the complete file is in the directory.
     expect(await readdir(join(exportDir, tenant.replace(/[^A-Za-z0-9_-]/g, "_")))).toEqual([done.fileKey?.split("/")[1]]);
+  });
+
+  it("CSV written by Postgres (full content) parses back to exactly the stored values", async () => {
+    const done = await runExport({
+      filter: { period: "24h", kind: "interaction" },
+      columns: ["id", "occurred_at", "actor_name", "metadata", "tool_calls", "is_error", "question", "answer"],
+    });
+    expect(done.status).toBe("ready");
+    const bytes = await readFile(join(exportDir, done.fileKey as string));
+    expect(done.sha256).toBe(createHash("sha256").update(bytes).digest("hex"));
+    expect(bytes.toString("utf8").endsWith("\r\n")).toBe(true);
+    const rows = parse(bytes, { bom: true }) as string[][];
+    expect(rows).toHaveLength(hostile.length + 1);
+    for (const [i, text] of hostile.entries()) {
+      const row = rows[i + 1] as string[];
+      expect(row[1]).toBe(new Date(base + i * 1000).toISOString().replace("Z", "000Z"));
+      expect(row[2]).toBe(/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
+      expect(JSON.parse(row[3] as string)).toEqual({ text, n: i });
+      expect(JSON.parse(row[4] as string)).toEqual([{ name: "search", type: "function", count: i }]);
+      expect(row[5]).toBe("");
+      expect(row[6]).toBe(`Write to carol@example.com: ${text}`);
+      expect(row[7]).toBe("ok");
+    }
   });
 
   it("writes gzip JSON Lines with full content for roles that read it", async () => {

@@ -65,6 +65,33 @@ const columnSql: Record<ExportColumn, SQL> = {
   answer: sql`${eventContents.answer}`,
 };
 
+/** How each export column is typed, for the CSV Postgres writes itself. */
+const jsonColumns = new Set<ExportColumn>(["tool_calls", "labels", "metadata"]);
+const plainColumns = new Set<ExportColumn>([
+  "id",
+  "occurred_at",
+  "received_at",
+  "duration_ms",
+  "input_tokens",
+  "output_tokens",
+  "is_error",
+  "redacted",
+]);
+
+/**
+ * One RFC 4180 field computed by Postgres (the rules of csvCell in export-format.ts): NULL → empty;
+ * numbers, booleans, uuids and timestamps as text; JSON quoted; text starting with = + - @ tab or CR
+ * gets a leading apostrophe (and quotes); text holding a quote, comma, CR or LF is quoted, quotes doubled.
+ */
+function csvField(column: ExportColumn, value: SQL): SQL {
+  if (plainColumns.has(column)) return sql`coalesce((${value})::text, '')`;
+  if (jsonColumns.has(column)) return sql`coalesce('"' || replace((${value})::text, '"', '""') || '"', '')`;
+  return sql`(CASE WHEN ${value} IS NULL THEN ''
+    WHEN ${value} ~ ${sql.raw("'^[-=+@\\t\\r]'")} THEN '"''' || replace(${value}, '"', '""') || '"'
+    WHEN ${value} ~ ${sql.raw(`'[",\\r\\n]'`)} THEN '"' || replace(${value}, '"', '""') || '"'
+    ELSE ${value} END)`;
+}
+
 export interface ExportRowsInput {
   tenantId: string;
   /** The export's filter; its period is absolute ({ from, to }) so a retry reads the same rows. */
@@ -72,7 +99,8 @@ export interface ExportRowsInput {
   columns: readonly ExportColumn[];
   /** Content columns are null for "none"; the caller redacts them for "redacted". */
   contentAccess: ContentAccess;
-  shape: "array" | "object";
+  /** "csv": each row is one finished CSV record (with CRLF) built by Postgres. */
+  shape: "array" | "object" | "csv";
   /** Rows per FETCH. */
   batchSize?: number;
 }
@@ -93,10 +121,15 @@ export async function streamExportRows(db: Db, input: ExportRowsInput, handler: 
   const row =
     input.shape === "array"
       ? sql`json_build_array(${sql.join(values, sql`, `)})::text`
-      : sql`json_build_object(${sql.join(
-          columns.map((c, i) => sql`${sql.raw(`'${c}'`)}, ${values[i]}`),
-          sql`, `,
-        )})::text`;
+      : input.shape === "csv"
+        ? sql`concat_ws(',', ${sql.join(
+            columns.map((c, i) => csvField(c, values[i] as SQL)),
+            sql`, `,
+          )}) || ${sql.raw("E'\\r\\n'")}`
+        : sql`json_build_object(${sql.join(
+            columns.map((c, i) => sql`${sql.raw(`'${c}'`)}, ${values[i]}`),
+            sql`, `,
+          )})::text`;
   const batchSize = input.batchSize ?? 2000;
 
   return withTenant(
@@ -122,13 +155,26 @@ export async function streamExportRows(db: Db, input: ExportRowsInput, handler: 
         SELECT ${row} AS line FROM ${events} ${contentJoin}
         WHERE ${where} ORDER BY ${events.occurredAt}, ${events.id}`);
       const fetch = sql.raw(`FETCH ${Math.max(1, Math.floor(batchSize))} FROM export_rows`);
+      // The next batch is fetched while the handler encodes this one: Postgres and Node work side by side.
+      const next = () => {
+        // A real promise: drizzle's query is a thenable that runs again on every then().
+        const query = Promise.resolve(tx.execute<{ line: string }>(fetch));
+        query.catch(() => {}); // awaited below; a failure surfaces there
+        return query;
+      };
       let total = 0;
+      let pending = next();
       for (;;) {
-        const result = await tx.execute<{ line: string }>(fetch);
+        const result = await pending;
         if (result.rows.length === 0) break;
         total += result.rows.length;
+        const more = result.rows.length === batchSize;
+        if (more) pending = next();
         const go = await handler.onBatch(result.rows.map((r) => r.line));
-        if (go === false || result.rows.length < batchSize) break;
+        if (go === false || !more) {
+          if (more) await pending;
+          break;
+        }
       }
       await tx.execute(sql`CLOSE export_rows`);
       return total;

@@ -52,9 +52,10 @@ export async function writeExportFile(
   const { columns, format } = spec;
   const redactIndexes =
     spec.contentAccess === "redacted" ? columns.flatMap((c, i) => (c === "question" || c === "answer" ? [i] : [])) : [];
-  // JSON Lines come ready from Postgres unless content must be redacted first.
-  const shape = format === "jsonl" && redactIndexes.length === 0 ? "object" : "array";
+  // Postgres writes the CSV records or JSON objects itself unless content must be redacted first.
+  const shape = redactIndexes.length > 0 ? "array" : format === "csv" ? "csv" : "object";
   const encode = (line: string): string => {
+    if (shape === "csv") return line;
     if (shape === "object") return `${line}\n`;
     const values = JSON.parse(line) as unknown[];
     for (const i of redactIndexes) {
