@@ -1,11 +1,15 @@
 import type { EventFilter } from "@logbook/shared/filters";
+import type { Readable } from "node:stream";
 import { and, asc, desc, type SQL, sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/node-postgres";
+import { PgDialect } from "drizzle-orm/pg-core";
+import { to as copyTo } from "pg-copy-streams";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
-import type { Db } from "../client";
+import { type Db, schema } from "../client";
 import { type EventRow, events } from "../schema/events";
 import { type Tx, withTenant } from "../tenant";
 import { matchingActorKeys } from "./event-actors";
-import { type CursorPosition, decodeCursor, EventCursorError, encodeCursor, filterHash } from "./event-cursor";
+import { decodeCursor, EventCursorError, encodeCursor, filterHash } from "./event-cursor";
 import { compileEventFilter } from "./event-filter-sql";
 
 /** Timestamps as ISO 8601 UTC with microseconds, the form cursors carry. */
@@ -131,80 +135,93 @@ async function pageQuery(tx: Tx, input: ListEventsFilteredInput) {
 
 const snake = (camel: string) => camel.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
-// Bulk reads: Postgres renders each event with row_to_json over snake_case aliases, and a page comes
-// back as ONE text value (the lines joined), so Node parses one string per page instead of 42 fields
-// per row (node-pg's per-field parsing, not Postgres, was the limit at ~35,000 rows/s).
-// row_to_json is also about twice as fast as json_build_object, which resolves each argument's type
-// on every row.
+// Bulk reads: Postgres renders each event with row_to_json over snake_case aliases (about twice as
+// fast as json_build_object, which resolves each argument's type on every row) and COPY sends the
+// lines as bytes, so Node neither parses 42 fields per row (node-pg's per-field parsing capped reads
+// at ~35,000 rows/s) nor holds pages as strings.
 const jsonlColumns = sql.join(
   Object.entries(eventListColumns).map(([key, column]) => sql`${column} AS ${sql.identifier(snake(key))}`),
   sql`, `,
 );
 
 /**
- * Where the page of `pageSize` events after the filter's cursor ends: the position of its last event
- * (null when fewer remain), and the cursor that continues after it. A cheap walk of the index, so a
- * bulk reader can render several pages at once (listEventJsonLines with `until`).
+ * Every event matching `filter` (from its cursor on, `limit` ignored) as JSON Lines, streamed straight
+ * from Postgres: one COPY … TO STDOUT in one tenant transaction on a dedicated connection, Postgres
+ * rendering each line (row_to_json), Node passing the bytes on with backpressure. Memory stays at a
+ * few socket buffers whatever the row count; no page is ever held as a string. Throws
+ * EventCursorError before anything is streamed. Destroying the stream ends the query.
  */
-export async function eventPageBoundary(
-  db: Db,
-  input: ListEventsFilteredInput & { pageSize: number },
-): Promise<{ until: CursorPosition; nextCursor: string } | null> {
-  const { tenantId, filter, secret, pageSize } = input;
-  return withTenant(db, tenantId, async (tx) => {
-    const { where, orderBy, hash } = await pageQuery(tx, input);
-    const rows = await tx
-      .select({ t: eventListColumns.occurredAt, id: events.id })
-      .from(events)
-      .where(where)
-      .orderBy(...orderBy)
-      .offset(pageSize - 1)
-      .limit(1);
-    const last = rows[0];
-    if (!last) return null;
-    return {
-      until: last,
-      nextCursor: encodeCursor(secret, { t: last.t, id: last.id, order: filter.order, filterHash: hash, tenantId }),
-    };
-  });
+export async function streamEventJsonLines(db: Db, input: ListEventsFilteredInput): Promise<Readable> {
+  const client = await db.$client.connect();
+  let released = false;
+  const release = (error?: Error) => {
+    if (released) return;
+    released = true;
+    // A connection left inside COPY or a transaction is closed rather than reused.
+    client.release(error ?? true);
+  };
+  try {
+    await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ");
+    await client.query(
+      "SELECT set_config('role', 'logbook_app', true), set_config('logbook.tenant_id', $1, true), set_config('jit', 'off', true), set_config('standard_conforming_strings', 'on', true)",
+      [input.tenantId],
+    );
+    const tx = drizzle(client, { schema }) as unknown as Tx;
+    const { where, orderBy } = await pageQuery(tx, input);
+    const select = sql`SELECT row_to_json(line)::text FROM (SELECT ${jsonlColumns} FROM ${events} WHERE ${where}
+      ORDER BY ${sql.join(orderBy, sql`, `)}) line`;
+    // CSV with a delimiter and quote that JSON never contains raw (control characters are escaped as
+    // \u00XX, newlines as \n): each line goes out exactly as rendered, unlike COPY's text format,
+    // which would double every backslash.
+    const query = new PgDialect().sqlToQuery(select);
+    const text = `COPY (${inlineParams(query.sql, query.params)}) TO STDOUT WITH (FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01')`;
+    const stream = client.query(copyTo(text));
+    stream.on("end", () => {
+      client.query("COMMIT").then(
+        () => release(),
+        (error: Error) => release(error),
+      );
+    });
+    stream.on("error", (error) => release(error));
+    stream.on("close", () => {
+      // Destroyed before the end (the reader went away): close the connection, which ends the query.
+      if (!stream.readableEnded) release(new Error("JSON Lines stream closed before its end"));
+    });
+    return stream;
+  } catch (error) {
+    release(error as Error);
+    throw error;
+  }
 }
 
 /**
- * Like listEventsFiltered, for bulk reads: up to `pageSize` (may exceed the listing's 500) events as
- * JSON text lines with snake_case keys (joined by newlines, no trailing one), their count, and the
- * cursor of the next page (null once a page comes back short). With `until` (from eventPageBoundary)
- * the page is every event up to and including that position instead, and no cursor is returned.
+ * COPY takes no bind parameters, so the compiled filter's parameters become SQL literals: each one
+ * untyped ('…', inferred from context exactly as a parameter is), quotes doubled, under
+ * standard_conforming_strings (set for the transaction), so backslashes are literal. Only the value
+ * types the filter compiler produces are accepted.
  */
-export async function listEventJsonLines(
-  db: Db,
-  input: ListEventsFilteredInput & { pageSize: number; until?: CursorPosition },
-): Promise<{ text: string; count: number; nextCursor: string | null }> {
-  const { tenantId, filter, secret, pageSize, until } = input;
-  return withTenant(db, tenantId, async (tx) => {
-    const page = await pageQuery(tx, input);
-    const { orderBy, hash } = page;
-    let where = page.where;
-    if (until) {
-      const position = sql`(${events.occurredAt}, ${events.id})`;
-      const bound = sql`(${until.t}::timestamptz, ${until.id}::uuid)`;
-      where = and(where, filter.order === "asc" ? sql`${position} <= ${bound}` : sql`${position} >= ${bound}`);
+export function inlineParams(text: string, params: unknown[]): string {
+  const literal = (value: unknown): string => {
+    if (value === null || value === undefined) return "NULL";
+    if (typeof value === "number") {
+      if (!Number.isFinite(value)) throw new Error("inlineParams: non-finite number");
+      return `'${String(value)}'`;
     }
-    const direction = sql.raw(filter.order === "asc" ? "ASC" : "DESC");
-    const result = await tx.execute<{ text: string | null; count: number; last_t: string | null; last_id: string | null }>(sql`
-      SELECT string_agg(line, E'\n' ORDER BY ord) AS text, count(*)::int AS count,
-             (array_agg(t ORDER BY ord DESC))[1] AS last_t, (array_agg(id ORDER BY ord DESC))[1] AS last_id
-      FROM (
-        SELECT row_to_json(page)::text AS line, page.occurred_at AS t, page.id::text AS id,
-               row_number() OVER (ORDER BY page.occurred_at ${direction}, page.id ${direction}) AS ord
-        FROM (SELECT ${jsonlColumns} FROM ${events} WHERE ${where} ORDER BY ${sql.join(orderBy, sql`, `)}
-              ${until ? sql`` : sql`LIMIT ${pageSize}`}) page
-      ) lines`);
-    const row = result.rows[0];
-    const count = row?.count ?? 0;
-    const nextCursor =
-      !until && count === pageSize && row?.last_t && row.last_id
-        ? encodeCursor(secret, { t: row.last_t, id: row.last_id, order: filter.order, filterHash: hash, tenantId })
-        : null;
-    return { text: row?.text ?? "", count, nextCursor };
+    if (typeof value === "boolean") return value ? "'true'" : "'false'";
+    if (typeof value === "string") {
+      if (value.includes("\0")) throw new Error("inlineParams: NUL character");
+      return `'${value.replaceAll("'", "''")}'`;
+    }
+    if (Array.isArray(value) && value.every((v) => typeof v === "string")) {
+      // An array literal: elements double-quoted, backslash and double quote escaped inside them.
+      const elements = value.map((v) => `"${v.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`);
+      return literal(`{${elements.join(",")}}`);
+    }
+    throw new Error(`inlineParams: unsupported parameter type ${typeof value}`);
+  };
+  return text.replace(/\$(\d+)/g, (_, n: string) => {
+    const index = Number(n) - 1;
+    if (index < 0 || index >= params.length) throw new Error(`inlineParams: no parameter $${n}`);
+    return literal(params[index]);
   });
 }
