@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { createDb, type DbHandle } from "@logbook/db/client";
-import { createExport, getExport } from "@logbook/db/queries/exports";
+import { cancelExport, createExport, getExport } from "@logbook/db/queries/exports";
 import { insertEvents } from "@logbook/db/queries/events";
 import { ensurePartitions } from "@logbook/db/queries/partitions";
 import { exportRequestSchema } from "@logbook/shared/exports";
@@ -20,6 +20,8 @@ let database: DbHandle;
 let runtime: WorkerRuntime | undefined;
 let exportDir: string;
 const tenant = `t_wx_${Date.now().toString(36)}`;
+/** A tenant with 150,000 events (seeded by the kill test, exported again by the cancel test). */
+let big = "";
 const base = Date.now() - 2 * 3_600_000;
 const hostile = ['say "hi", ok', "line1\nline2", "=1+1", "-3", "@me", "\tTab", "\rCR first", "cr\r\nlf", "日本語 🎉", "+x,y"];
 
@@ -153,7 +155,7 @@ describe("exports worker", () => {
   });
 
   it("a worker killed mid-export: the job is retried and leaves exactly one complete file", async () => {
-    const big = `t_wk_${Date.now().toString(36)}`;
+    big = `t_wk_${Date.now().toString(36)}`;
     const rows = 150_000;
     await database.pool.query(
       `INSERT INTO events (tenant_id, id, occurred_at, kind, type, model, metadata)
@@ -228,6 +230,39 @@ describe("exports worker", () => {
     expect(createHash("sha256").update(bytes).digest("hex")).toBe(done.sha256);
     expect(bytes.toString("utf8").trimEnd().split("\r\n")).toHaveLength(rows + 1);
   }, 180_000);
+
+  it("cancel stops a running export at its next batch and leaves no file", async () => {
+    expect(big).not.toBe("");
+    const row = await createExport(database.db, {
+      tenantId: big,
+      request: exportRequestSchema.parse({ filter: { period: "24h" }, format: "jsonl" }),
+      contentAccess: "full",
+      createdVia: "api",
+    });
+    await (runtime as WorkerRuntime).enqueue(EXPORTS_QUEUE, { tenantId: big, exportId: row.id }, runExportJobOptions(row.id));
+    const running = await waitFor(
+      async () => {
+        const e = await getExport(database.db, { tenantId: big, id: row.id });
+        return e && e.status === "running" && e.rowsDone > 0 ? e : undefined;
+      },
+      60_000,
+      "export to be running",
+    );
+    expect(running.rowsEstimate).toBeGreaterThanOrEqual(150_000); // + the first export's export.finished event
+    await cancelExport(database.db, { tenantId: big, id: row.id });
+    const done = await waitFor(
+      async () => {
+        const e = await getExport(database.db, { tenantId: big, id: row.id });
+        return e && ["cancelled", "ready"].includes(e.status) ? e : undefined;
+      },
+      60_000,
+      "cancel",
+    );
+    expect(done.status).toBe("cancelled");
+    expect(done.rowsDone).toBeLessThan(150_000);
+    const files = await readdir(join(exportDir, big.replace(/[^A-Za-z0-9_-]/g, "_")));
+    expect(files.filter((f) => f.startsWith(row.id))).toEqual([]);
+  }, 90_000);
 
   it("the local store never shows a file before commit", async () => {
     const store = localExportStore(exportDir);
