@@ -17,6 +17,8 @@ export interface WorkerServices {
   exportStore: ExportStore;
   /** Adds a job to one of the runtime's queues (validated with its schema). */
   enqueue(queue: string, data: unknown, options?: JobsOptions): Promise<void>;
+  /** BullMQ's state of a job ("unknown" when there is none). */
+  jobState(queue: string, jobId: string): Promise<string>;
 }
 
 /** A job scheduler registered (upserted) when the worker starts: a fixed interval or a cron pattern. */

@@ -68,7 +68,12 @@ export async function startWorkerRuntime<R extends readonly QueueDefinition[] = 
     if (!definition || !queue) throw new Error(`unknown queue "${name}"`);
     await queue.add(name, definition.schema.parse(data), jobOptions);
   };
-  const services = { db: database.db, log, exportStore, enqueue };
+  const jobState = async (name: string, jobId: string) => {
+    const queue = queues.get(name);
+    if (!queue) throw new Error(`unknown queue "${name}"`);
+    return queue.getJobState(jobId);
+  };
+  const services = { db: database.db, log, exportStore, enqueue, jobState };
   for (const definition of definitions) {
     const queue = new Queue(definition.queue, { connection, prefix, defaultJobOptions });
     queue.on("error", (error) => log("queue error", { queue: definition.queue, error: error.message }));

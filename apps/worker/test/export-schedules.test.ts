@@ -4,10 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createDb, type DbHandle } from "@logbook/db/client";
 import { createExportSchedule } from "@logbook/db/queries/export-schedules";
-import { getExport, listExports } from "@logbook/db/queries/exports";
+import { createExport, getExport, listExports } from "@logbook/db/queries/exports";
 import { ensurePartitions } from "@logbook/db/queries/partitions";
 import { exportScheduleCreateSchema } from "@logbook/shared/export-schedule";
-import { EXPORT_EXPIRY_QUEUE, EXPORT_SCHEDULES_QUEUE } from "@logbook/shared/jobs/exports";
+import { exportRequestSchema } from "@logbook/shared/exports";
+import { EXPORT_EXPIRY_QUEUE, EXPORT_SCHEDULES_QUEUE, EXPORTS_QUEUE, runExportJobOptions } from "@logbook/shared/jobs/exports";
 import { verifyWebhook, WEBHOOK_SIGNATURE_HEADER } from "@logbook/shared/node/webhook-signature";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWorkerRuntime, type WorkerRuntime } from "../src/runtime";
@@ -113,6 +114,32 @@ describe("export schedules in the worker", () => {
     await new Promise((r) => setTimeout(r, 1000));
     expect(await listExports(database.db, { tenantId: tenant, scheduleId: schedule.id })).toHaveLength(exports.length);
   }, 90_000);
+
+  it("the tick queues exports whose hand-off was lost and fails those whose job BullMQ gave up", async () => {
+    const request = exportRequestSchema.parse({ filter: { period: "24h" } });
+    const lost = await createExport(database.db, { tenantId: tenant, request, contentAccess: "full", createdVia: "api" });
+    const given = await createExport(database.db, { tenantId: tenant, request, contentAccess: "full", createdVia: "api" });
+    await database.pool.query(
+      "UPDATE exports SET created_at = now() - interval '5 minutes', status = CASE WHEN id = $2 THEN 'running' ELSE status END WHERE tenant_id = $1 AND id IN ($2, $3)",
+      [tenant, given.id, lost.id],
+    );
+    // A job for `given` that fails for good (an invalid payload is not retried).
+    await runtime.queues.exports.add(EXPORTS_QUEUE, { tenantId: tenant }, { ...runExportJobOptions(given.id) });
+    await waitFor(async () => ((await runtime.queues.exports.getJobState(`export-${given.id}`)) === "failed" ? true : undefined));
+    await runtime.enqueue(EXPORT_SCHEDULES_QUEUE, {});
+    const ready = await waitFor(
+      async () => {
+        const e = await getExport(database.db, { tenantId: tenant, id: lost.id });
+        return e?.status === "ready" ? e : undefined;
+      },
+      20_000,
+      "the lost export to run",
+    );
+    expect(ready.status).toBe("ready");
+    const failed = await getExport(database.db, { tenantId: tenant, id: given.id });
+    expect(failed?.status).toBe("failed");
+    expect(failed?.error).toContain("start the export again");
+  });
 
   it("expired files are removed by the worker; the export stays listed as expired", async () => {
     const [first] = await listExports(database.db, { tenantId: tenant, status: ["ready"] });

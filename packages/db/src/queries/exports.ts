@@ -239,11 +239,11 @@ export async function markExportExpired(db: Db, input: { tenantId: string; id: s
   );
 }
 
-/** Queued exports older than `before` (their hand-off to the queue may have been lost). */
-export async function strandedExports(db: Db, input: { before: Date; limit: number }) {
+/** Queued or running exports created before `before`: the scheduler checks that each still has a job. */
+export async function unfinishedExports(db: Db, input: { before: Date; limit: number }) {
   return db
-    .select({ tenantId: exportRuns.tenantId, id: exportRuns.id })
+    .select({ tenantId: exportRuns.tenantId, id: exportRuns.id, status: exportRuns.status })
     .from(exportRuns)
-    .where(and(eq(exportRuns.status, "queued"), lt(exportRuns.createdAt, input.before)))
+    .where(and(inArray(exportRuns.status, ["queued", "running"]), lt(exportRuns.createdAt, input.before)))
     .limit(input.limit);
 }
