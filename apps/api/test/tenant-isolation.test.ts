@@ -40,6 +40,7 @@ describe("tenant isolation", () => {
       "events.options": { column: "type", period: "all" },
       "events.stats": { kind: "user_activity", period: "7d" },
       "events.get": { id: bEventId },
+      "events.usage": { period: "7d", dimension: "model" },
       "apiKeys.list": {},
       "apiKeys.create": { name: "intruder key" },
       "apiKeys.revoke": { id: bApiKeyId },
@@ -125,6 +126,7 @@ describe("tenant isolation", () => {
         "events.list",
         "events.options",
         "events.stats",
+        "events.usage",
         "members.cancelInvitation",
         "members.invite",
         "members.list",
@@ -145,7 +147,7 @@ describe("tenant isolation", () => {
   it("each tenant procedure works for B's owner on B (the sample inputs are valid)", async () => {
     // Read-only ones only: the mutations are checked against B's state in the next test.
     const reads = ["organizations.get", "members.list", "apiKeys.list", "settings.getPrivacy"];
-    for (const path of [...reads, "events.list", "events.options", "events.stats", "events.get"]) {
+    for (const path of [...reads, "events.list", "events.options", "events.stats", "events.usage", "events.get"]) {
       const r = await b.client.call(procedures[path]!._def.type as "query", path, inputFor(path, b.org.id));
       expect(r.status, `${path}: ${r.text}`).toBe(200);
     }
