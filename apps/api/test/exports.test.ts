@@ -79,6 +79,13 @@ describe("exports: REST, tRPC, downloads", () => {
     expect(trail.map((t) => t.target_id)).toContain(data.id);
   });
 
+  it("the OpenAPI document describes the exports endpoints", async () => {
+    const doc = (await (await app.request(`${BASE_URL}/v1/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(["/v1/exports", "/v1/exports/{id}", "/v1/exports/{id}/download", "/v1/exports/{id}/cancel"]),
+    );
+  });
+
   it("refuses bad input with 400 naming the parameter, never 500", async () => {
     const cases: [unknown, string][] = [
       [{ format: "xlsx" }, "format"],

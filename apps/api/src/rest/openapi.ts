@@ -1,6 +1,7 @@
 import { eventInputSchema, interactionEventSchema, systemEventSchema, userActivityEventSchema } from "@logbook/shared/events";
 import { z } from "zod";
 import { MAX_BODY_BYTES, MAX_EVENTS_PER_REQUEST } from "../ingest/read-body";
+import { exportPaths, exportSchema } from "./openapi-exports";
 import { getEventOperation, listEventsOperation, storedEventSchema } from "./openapi-read";
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { target: "openapi-3.0", io: "input", unrepresentable: "any" });
@@ -109,6 +110,7 @@ export function openApiDocument(serverUrl: string) {
           },
         },
       },
+      ...exportPaths,
     },
     components: {
       securitySchemes: {
@@ -120,6 +122,7 @@ export function openApiDocument(serverUrl: string) {
         SystemEvent: schema(systemEventSchema),
         InteractionEvent: schema(interactionEventSchema),
         StoredEvent: storedEventSchema,
+        Export: exportSchema,
         EventBatch: {
           type: "object",
           required: ["events"],
