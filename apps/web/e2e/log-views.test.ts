@@ -244,6 +244,8 @@ describe("log views in a real browser", () => {
     // A link with the selected event opens it again.
     await page.reload();
     await page.getByTestId("event-details").waitFor();
+    // The details may open before the rows arrive; focus can return only to a row that is there.
+    await page.locator(`tr[data-event-id="${ids[0]}"]`).waitFor();
     await page.keyboard.press("Escape");
     await page.waitForURL((url) => !url.searchParams.has("event"));
     expect(await page.getByTestId("event-details").count()).toBe(0);

@@ -14,13 +14,13 @@ import { SignInPage } from "./pages/sign-in";
 import { SignUpPage } from "./pages/sign-up";
 import { TenantsPage } from "./pages/tenants";
 import { Spinner } from "./components/states";
+import { lazyPage } from "./lib/lazy-page";
 import { isLogView, lastLogView } from "./lib/log-url";
 
 // The log views are the heaviest pages: loaded when first opened — right away, while the session
 // is being checked, when the app starts on one.
-const loadLogViewPage = () => import("./pages/logs/log-view-page");
+const { Page: LogViewPage, preload: loadLogViewPage } = lazyPage(() => import("./pages/logs/log-view-page"));
 if (/^\/o\/[^/]+\/(logs|activity)/.test(window.location.pathname)) void loadLogViewPage();
-const LogViewPage = lazy(loadLogViewPage);
 const UsagePage = lazy(() => import("./pages/usage/usage-page"));
 
 /** Routes: the URL is the state. Everything but sign-in, sign-up and invitations needs a session. */
