@@ -1,15 +1,30 @@
 /**
  * Limits how many ingest transactions run at once (about one per Postgres core is fastest: more only
  * makes them fight for the CPU) and lets the smallest waiting batch go first, so a 100-event request is
- * not stuck behind a queue of 1,000-event ones.
+ * not stuck behind a queue of 1,000-event ones. One more lane is kept for small batches alone
+ * (≤ SMALL_BATCH events): when every regular slot is busy with big chunks, a small request still
+ * starts at once instead of waiting for one of them to commit.
  */
+export const SMALL_BATCH = 100;
+
 export function createIngestGate(concurrency: number) {
   let running = 0;
-  const waiting: { size: number; seq: number; since: number; start: () => void }[] = [];
+  let smallLaneBusy = false;
+  const waiting: { size: number; seq: number; since: number; start: (lane: "regular" | "small") => void }[] = [];
   let seq = 0;
 
   const next = () => {
-    if (running >= concurrency || waiting.length === 0) return;
+    if (waiting.length === 0) return;
+    if (running >= concurrency) {
+      // Only the small lane may be free: give it the oldest small batch.
+      if (smallLaneBusy) return;
+      const i = waiting.findIndex((w) => w.size <= SMALL_BATCH);
+      if (i === -1) return;
+      const [chosen] = waiting.splice(i, 1);
+      smallLaneBusy = true;
+      chosen!.start("small");
+      return;
+    }
     // Smallest first, but a batch that has waited 250 ms goes before any newer one (no starvation).
     let best = 0;
     const old = Date.now() - 250;
@@ -23,19 +38,21 @@ export function createIngestGate(concurrency: number) {
       }
     const [chosen] = waiting.splice(best, 1);
     running++;
-    chosen!.start();
+    chosen!.start("regular");
   };
 
   return {
     async run<T>(size: number, fn: () => Promise<T>): Promise<T> {
-      await new Promise<void>((start) => {
+      const lane = await new Promise<"regular" | "small">((start) => {
         waiting.push({ size, seq: seq++, since: Date.now(), start });
         next();
       });
       try {
         return await fn();
       } finally {
-        running--;
+        if (lane === "small") smallLaneBusy = false;
+        else running--;
+        next();
         next();
       }
     },

@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { createIngestGate, SMALL_BATCH } from "../src/ingest/ingest-gate";
+
+/** A job that runs until released, recording when it started. */
+function job(log: string[], name: string) {
+  let release!: () => void;
+  const done = new Promise<void>((r) => {
+    release = r;
+  });
+  return {
+    fn: async () => {
+      log.push(`start ${name}`);
+      await done;
+      log.push(`end ${name}`);
+    },
+    release,
+  };
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe("ingest gate", () => {
+  it("runs at most `concurrency` batches, smallest waiting first", async () => {
+    const gate = createIngestGate(1);
+    const log: string[] = [];
+    const a = job(log, "a");
+    const b = job(log, "b");
+    const c = job(log, "c");
+    const runs = [gate.run(250, a.fn), gate.run(250, b.fn), gate.run(200, c.fn)];
+    await tick();
+    expect(log).toEqual(["start a"]);
+    a.release();
+    await tick();
+    await tick();
+    expect(log).toEqual(["start a", "end a", "start c"]);
+    c.release();
+    await tick();
+    await tick();
+    b.release();
+    await Promise.all(runs);
+    expect(log).toEqual(["start a", "end a", "start c", "end c", "start b", "end b"]);
+  });
+
+  it("starts a small batch at once in its own lane while big ones hold every slot", async () => {
+    const gate = createIngestGate(1);
+    const log: string[] = [];
+    const big = job(log, "big");
+    const big2 = job(log, "big2");
+    const small = job(log, "small");
+    const small2 = job(log, "small2");
+    const runs = [gate.run(250, big.fn), gate.run(250, big2.fn)];
+    await tick();
+    runs.push(gate.run(SMALL_BATCH, small.fn), gate.run(10, small2.fn));
+    await tick();
+    // The lane takes one small batch; the other waits.
+    expect(log).toEqual(["start big", "start small"]);
+    expect(gate.pending).toBe(2);
+    small.release();
+    await tick();
+    await tick();
+    expect(log).toEqual(["start big", "start small", "end small", "start small2"]);
+    small2.release();
+    big.release();
+    await tick();
+    await tick();
+    big2.release();
+    await Promise.all(runs);
+    expect(log.filter((l) => l.startsWith("start"))).toEqual(["start big", "start small", "start small2", "start big2"]);
+  });
+});
