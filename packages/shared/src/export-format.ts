@@ -11,15 +11,18 @@
 export const CSV_BOM = "\uFEFF";
 
 const NEEDS_QUOTES = /[",\r\n]/;
-const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** = + - @ tab CR: what a spreadsheet may evaluate at the start of a cell. */
+function startsLikeFormula(text: string): boolean {
+  const c = text.charCodeAt(0);
+  return c === 61 || c === 43 || c === 45 || c === 64 || c === 9 || c === 13;
+}
 
 /** One CSV field. null/undefined → empty; numbers and booleans as JSON writes them; objects JSON-encoded. */
 export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return "";
-  let text: string;
-  if (typeof value === "string") text = FORMULA_START.test(value) ? `'${value}` : value;
-  else if (typeof value === "number" || typeof value === "boolean") return String(value);
-  else text = JSON.stringify(value);
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  const text = typeof value === "string" ? (startsLikeFormula(value) ? `'${value}` : value) : JSON.stringify(value);
   return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
@@ -35,7 +38,7 @@ export function csvLine(values: readonly unknown[]): string {
 
 /** What a CSV reader gets back for a text value: the value itself, or with the apostrophe that neutralised it. */
 export function csvNeutralised(value: string): string {
-  return FORMULA_START.test(value) ? `'${value}` : value;
+  return startsLikeFormula(value) ? `'${value}` : value;
 }
 
 /** One JSON Lines record: the row's values under the column names. */
