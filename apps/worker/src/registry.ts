@@ -4,6 +4,7 @@ import { expireExportsProcessor } from "./processors/exports/expire-exports";
 import { runExportProcessor } from "./processors/exports/run-export";
 import { runExportSchedulesProcessor } from "./processors/exports/run-export-schedules";
 import { ensurePartitionsProcessor } from "./processors/partitions/ensure-partitions";
+import { enforceRetentionProcessor } from "./processors/retention/enforce-retention";
 import { compactRollupsProcessor } from "./processors/rollups/compact-rollups";
 import { defineQueue } from "./queue-definition";
 import { CLASSIFICATION_QUEUE, classifyBatchPayload } from "@logbook/shared/jobs/classification";
@@ -20,6 +21,7 @@ import {
   runExportPayload,
 } from "@logbook/shared/jobs/exports";
 import { ensurePartitionsPayload, PARTITIONS_QUEUE } from "@logbook/shared/jobs/partitions";
+import { enforceRetentionPayload, RETENTION_EVERY_MS, RETENTION_QUEUE } from "@logbook/shared/jobs/retention";
 import { compactRollupsPayload, ROLLUP_COMPACTION_EVERY_MS, ROLLUPS_QUEUE } from "@logbook/shared/jobs/rollups";
 
 const HOUR = 60 * 60 * 1000;
@@ -58,6 +60,13 @@ export const registry = [
     schedulers: [{ id: "export-expiry", every: EXPORT_EXPIRY_EVERY_MS, data: {} }],
   }),
   defineQueue({ queue: EXPORT_WEBHOOKS_QUEUE, schema: exportWebhookPayload, processor: deliverWebhookProcessor }),
+  defineQueue({
+    queue: RETENTION_QUEUE,
+    schema: enforceRetentionPayload,
+    // Re-reads every tenant's retention when it runs; also removes expired export files.
+    processor: (payload, context) => enforceRetentionProcessor(payload, context),
+    schedulers: [{ id: "retention-hourly", every: RETENTION_EVERY_MS, data: {} }],
+  }),
 ] as const;
 
 export type Registry = typeof registry;

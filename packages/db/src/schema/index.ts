@@ -3,3 +3,4 @@ export * from "./events";
 export * from "./ingestion";
 export * from "./rollups";
 export * from "./exports";
+export * from "./retention";

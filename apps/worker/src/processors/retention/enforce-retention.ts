@@ -1,0 +1,155 @@
+import type { Db } from "@logbook/db/client";
+import { insertEvents } from "@logbook/db/queries/events";
+import { deleteExpiredContentBatch, deleteExpiredEventsBatch } from "@logbook/db/queries/retention-run";
+import { listTenantRetention, type TenantRetentionView } from "@logbook/db/queries/retention-settings";
+import type { EnforceRetentionPayload } from "@logbook/shared/jobs/retention";
+import {
+  RETENTION_RUN_EVENT,
+  type RetentionCutoffs,
+  type RetentionField,
+  retentionCutoffs,
+  retentionKinds,
+} from "@logbook/shared/retention";
+import type { JobContext } from "../../queue-definition";
+import { expireExportsProcessor } from "../exports/expire-exports";
+import { dropExpiredPartitions } from "./drop-partitions";
+
+export const DEFAULT_RETENTION_BATCH = 5_000;
+
+export interface RetentionRunOptions {
+  /** Rows per delete transaction (bounded, so no lock is held long). */
+  batchSize?: number;
+  /** Only these tenants (tests on a shared database; a partition holding others stays). */
+  tenantIds?: string[];
+  /** Called after each committed batch (tests stop a run half-way from here). */
+  afterBatch?: (batch: { tenantId: string; field: RetentionField; rows: number }) => void | Promise<void>;
+}
+
+export interface RetentionRunResult {
+  tenants: Record<string, Partial<Record<RetentionField, number>>>;
+  partitionsDropped: string[];
+  partitionDropSeconds: number[];
+  batchedRows: number;
+  batchedSeconds: number;
+  exportsRemoved: number;
+}
+
+/**
+ * The hourly retention run. Reads every tenant's effective retention now (plan, override, legal hold),
+ * never what was queued; cutoffs are `now` minus the days, and only rows strictly older go. First whole
+ * daily partitions every row of which has expired, then bounded batches per tenant: content past its
+ * cutoff, then events per kind (with their content). Each batch commits on its own, so a run stopped
+ * half-way and run again finishes the job and never deletes anything inside retention. Each tenant
+ * touched gets a `system` event `retention.run` with counts and cutoffs. Expired export files go too.
+ */
+export async function enforceRetentionProcessor(
+  _payload: EnforceRetentionPayload,
+  context: JobContext,
+  now = new Date(),
+  options: RetentionRunOptions = {},
+): Promise<RetentionRunResult> {
+  const { db, log } = context;
+  const scope = options.tenantIds ? new Set(options.tenantIds) : null;
+  const inScope = (tenantId: string) => !scope || scope.has(tenantId);
+  const retention = await listTenantRetention(db);
+  const counts = new Map<string, Partial<Record<RetentionField, number>>>();
+  const add = (tenantId: string, field: RetentionField, n: number) => {
+    if (n === 0) return;
+    const c = counts.get(tenantId) ?? {};
+    c[field] = (c[field] ?? 0) + n;
+    counts.set(tenantId, c);
+  };
+
+  const dropped = await dropExpiredPartitions(db, { retention, now, inScope });
+  for (const [tenantId, c] of dropped.byTenant)
+    for (const [field, n] of Object.entries(c)) add(tenantId, field as RetentionField, n);
+
+  const batchSize = options.batchSize ?? DEFAULT_RETENTION_BATCH;
+  const started = performance.now();
+  let batchedRows = 0;
+  for (const [tenantId, r] of retention) {
+    if (!inScope(tenantId) || r.legalHold) continue;
+    const cutoffs = retentionCutoffs(r.days, now);
+    const batch = async (field: RetentionField, run: () => Promise<{ rows: number; contents?: number }>) => {
+      for (;;) {
+        const { rows, contents = 0 } = await run();
+        add(tenantId, field, rows);
+        add(tenantId, "interaction_content", contents);
+        batchedRows += rows + contents;
+        if (rows > 0) await options.afterBatch?.({ tenantId, field, rows });
+        if (rows < batchSize) break;
+      }
+    };
+    // Content first: questions and answers go at their own, earlier cutoff; the event rows stay.
+    await batch("interaction_content", async () => ({
+      rows: await deleteExpiredContentBatch(db, { tenantId, cutoff: cutoffs.interaction_content, limit: batchSize }),
+    }));
+    for (const kind of retentionKinds) {
+      await batch(kind, async () => {
+        const n = await deleteExpiredEventsBatch(db, { tenantId, kind, cutoff: cutoffs[kind], limit: batchSize });
+        return { rows: n.events, contents: n.contents };
+      });
+    }
+  }
+  const batchedSeconds = (performance.now() - started) / 1000;
+
+  for (const [tenantId, c] of counts) {
+    const r = retention.get(tenantId);
+    if (r) await recordRetentionRun(db, { tenantId, retention: r, cutoffs: retentionCutoffs(r.days, now), counts: c, now });
+  }
+  const { removed: exportsRemoved } = await expireExportsProcessor({}, context, now);
+
+  const result: RetentionRunResult = {
+    tenants: Object.fromEntries(counts),
+    partitionsDropped: dropped.tables,
+    partitionDropSeconds: dropped.seconds,
+    batchedRows,
+    batchedSeconds,
+    exportsRemoved,
+  };
+  if (counts.size > 0 || exportsRemoved > 0) {
+    log("retention run", { tenants: counts.size, partitionsDropped: dropped.tables.length, batchedRows, exportsRemoved });
+  }
+  return result;
+}
+
+/** The `system` event a run leaves in each tenant it touched: what went, and the cutoffs applied. */
+async function recordRetentionRun(
+  db: Db,
+  input: {
+    tenantId: string;
+    retention: TenantRetentionView;
+    cutoffs: RetentionCutoffs;
+    counts: Partial<Record<RetentionField, number>>;
+    now: Date;
+  },
+) {
+  const deleted = {
+    user_activity: input.counts.user_activity ?? 0,
+    system: input.counts.system ?? 0,
+    interaction: input.counts.interaction ?? 0,
+    interaction_content: input.counts.interaction_content ?? 0,
+  };
+  await insertEvents(db, {
+    tenantId: input.tenantId,
+    events: [
+      {
+        kind: "system",
+        type: RETENTION_RUN_EVENT,
+        occurredAt: input.now.toISOString(),
+        status: "success",
+        source: "logbook",
+        actorType: "system",
+        targetType: "retention",
+        targetName: input.retention.plan,
+        metadata: {
+          deleted,
+          cutoffs: Object.fromEntries(Object.entries(input.cutoffs).map(([k, v]) => [k, v.toISOString()])),
+          retention_days: input.retention.days,
+          plan: input.retention.plan,
+          overridden: input.retention.overridden,
+        },
+      },
+    ],
+  });
+}
