@@ -25,7 +25,7 @@
 // trace of the scroll phase, for DevTools).
 import { execFileSync } from "node:child_process";
 import { once } from "node:events";
-import { tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -627,6 +627,12 @@ export async function run() {
       .map((k) => `${k} ${figures[k]} ${figures[k] <= TARGETS[k] ? "meets" : "MISSES"} ≤ ${TARGETS[k]}`)
       .join("; ");
     console.log(`targets: ${verdict}`);
+    // Wall-clock figures: on a machine busy with other work the browser waits for CPU, tasks get longer.
+    console.log(
+      `load average (1/5/15 min) at the end: ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(" / ")} on ${availableParallelism()} CPUs`,
+    );
     return figures;
   } finally {
     await browser?.close();
