@@ -4,13 +4,14 @@ import { uuidv7 } from "@logbook/shared/ids";
 import type { Redactor } from "@logbook/shared/privacy";
 
 /**
- * Maps a validated envelope to a stored row: server-assigned time-ordered id, the tenant's redaction
+ * Maps a validated envelope to a stored row: a server-assigned id (UUIDv7 of occurred_at), the tenant's redaction
  * applied to content and metadata before anything is stored, and the labels' source recorded.
  */
 export function toRow(event: EventEnvelope, redactor: Redactor | null): IngestRow {
   const occurredAt = new Date(event.occurred_at).toISOString();
   const row: IngestRow = {
-    id: uuidv7(),
+    // The id carries the event's own time (milliseconds), so a lookup by id finds its partition.
+    id: uuidv7(Date.parse(occurredAt)),
     client_id: event.id ?? null,
     occurred_at: occurredAt,
     kind: event.kind,

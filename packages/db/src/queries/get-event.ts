@@ -1,5 +1,5 @@
 import { createRedactor } from "@logbook/shared/privacy";
-import { and, eq } from "drizzle-orm";
+import { and, eq, gte, lt, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
 import { eventContents, events } from "../schema/events";
 import { withTenant } from "../tenant";
@@ -38,11 +38,19 @@ export async function getEvent(
   if (!UUID.test(id)) return null;
 
   return withTenant(db, tenantId, async (tx) => {
-    const [event] = await tx
-      .select(eventListColumns)
-      .from(events)
-      .where(and(eq(events.tenantId, tenantId), eq(events.id, id)))
-      .limit(1);
+    const byId = (narrow?: SQL) =>
+      tx
+        .select(eventListColumns)
+        .from(events)
+        .where(and(eq(events.tenantId, tenantId), eq(events.id, id), narrow))
+        .limit(1);
+    // Event ids are UUIDv7 of their occurred_at (ms): look in that millisecond first — one partition,
+    // one primary-key probe — and only then everywhere (an id minted otherwise, or none at all).
+    const ms = Number.parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
+    let [event] = await byId(
+      and(gte(events.occurredAt, new Date(ms).toISOString()), lt(events.occurredAt, new Date(ms + 1).toISOString())),
+    );
+    if (!event) [event] = await byId();
     if (!event) return null;
     if (contentAccess === "none") return { ...event, content: null, contentRedacted: false };
 
