@@ -3,6 +3,7 @@ import { z } from "zod";
 import { MAX_BODY_BYTES, MAX_EVENTS_PER_REQUEST } from "../ingest/read-body";
 import { exportPaths, exportSchema } from "./openapi-exports";
 import { getEventOperation, listEventsOperation, storedEventSchema } from "./openapi-read";
+import { retentionPaths, retentionSchema } from "./openapi-retention";
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { target: "openapi-3.0", io: "input", unrepresentable: "any" });
 
@@ -111,6 +112,7 @@ export function openApiDocument(serverUrl: string) {
         },
       },
       ...exportPaths,
+      ...retentionPaths,
     },
     components: {
       securitySchemes: {
@@ -123,6 +125,7 @@ export function openApiDocument(serverUrl: string) {
         InteractionEvent: schema(interactionEventSchema),
         StoredEvent: storedEventSchema,
         Export: exportSchema,
+        Retention: retentionSchema,
         EventBatch: {
           type: "object",
           required: ["events"],

@@ -10,6 +10,7 @@ import { mountExportsRoute } from "./exports-route";
 import { mountOtlpRoute } from "./otlp-route";
 import { problem } from "./problem";
 import { rateLimit } from "./rate-limit";
+import { mountRetentionRoute } from "./retention-route";
 import { loadTenantSettings, type SettingsVars } from "./tenant-settings";
 
 export interface V1Deps {
@@ -27,7 +28,7 @@ export interface V1Deps {
 /**
  * The public REST API for tenants' systems, authenticated by API key (the tenant is the key's) and
  * rate-limited per plan (reads count too): /v1/events (ingest; filtered reads, JSON Lines),
- * /v1/events/:id, /v1/logs (OTLP/HTTP logs).
+ * /v1/events/:id, /v1/logs (OTLP/HTTP logs), /v1/exports, /v1/retention.
  */
 export function v1Api(deps: V1Deps) {
   const v1 = new Hono<{ Variables: SettingsVars }>();
@@ -36,6 +37,7 @@ export function v1Api(deps: V1Deps) {
   mountEventsReadRoute(v1, deps);
   mountOtlpRoute(v1, deps);
   mountExportsRoute(v1, deps);
+  mountRetentionRoute(v1, deps);
   v1.all("*", (c) => problem(c, 404, "not_found", `No route ${c.req.method} ${c.req.path}`));
   return v1;
 }

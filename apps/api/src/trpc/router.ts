@@ -6,6 +6,7 @@ import { meRouter } from "./routers/me";
 import { membersRouter } from "./routers/members";
 import { organizationsRouter } from "./routers/organizations";
 import { platformRouter } from "./routers/platform";
+import { retentionRouter } from "./routers/retention";
 import { settingsRouter } from "./routers/settings";
 import { router } from "./trpc";
 
@@ -19,6 +20,7 @@ export const appRouter = router({
   apiKeys: apiKeysRouter,
   settings: settingsRouter,
   platform: platformRouter,
+  retention: retentionRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -15,6 +15,7 @@ import { expireExportsProcessor } from "../exports/expire-exports";
 import { dropExpiredPartitions } from "./drop-partitions";
 
 export const DEFAULT_RETENTION_BATCH = 5_000;
+const RETENTION_LOCK_ID = 7_150_007;
 
 export interface RetentionRunOptions {
   /** Rows per delete transaction (bounded, so no lock is held long). */
@@ -48,6 +49,19 @@ export async function enforceRetentionProcessor(
   now = new Date(),
   options: RetentionRunOptions = {},
 ): Promise<RetentionRunResult> {
+  const { db } = context;
+  // One run at a time (a session lock: a killed worker's connection closes and releases it).
+  const lock = await db.$client.connect();
+  try {
+    await lock.query("SELECT pg_advisory_lock($1)", [RETENTION_LOCK_ID]);
+    return await runRetention(context, now, options);
+  } finally {
+    await lock.query("SELECT pg_advisory_unlock($1)", [RETENTION_LOCK_ID]).catch(() => {});
+    lock.release();
+  }
+}
+
+async function runRetention(context: JobContext, now: Date, options: RetentionRunOptions): Promise<RetentionRunResult> {
   const { db, log } = context;
   const scope = options.tenantIds ? new Set(options.tenantIds) : null;
   const inScope = (tenantId: string) => !scope || scope.has(tenantId);

@@ -1,0 +1,271 @@
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createDb, type DbHandle } from "@logbook/db/client";
+import { insertEvents, type NewEvent } from "@logbook/db/queries/events";
+import { ensurePartitions } from "@logbook/db/queries/partitions";
+import {
+  assignTenantPlan,
+  listTenantRetention,
+  setLegalHold,
+  setRetentionOverride,
+} from "@logbook/db/queries/retention-settings";
+import { localExportStore } from "@logbook/shared/node/export-store";
+import type { Job } from "bullmq";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { JobContext } from "../src/queue-definition";
+import { enforceRetentionProcessor } from "../src/processors/retention/enforce-retention";
+import { collectingLog, services } from "./helpers";
+
+const DAY = 86_400_000;
+let database: DbHandle;
+let context: JobContext;
+// Whole seconds, so instants one second either side of a cutoff are exact in Postgres (µs) and JS (ms).
+const now = new Date(Math.floor(Date.now() / 1000) * 1000);
+const uid = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+const at = (msBeforeNow: number) => new Date(now.getTime() - msBeforeNow).toISOString();
+
+beforeAll(async () => {
+  database = createDb(services().databaseUrl, { max: 6 });
+  await ensurePartitions(database.db, new Date(now.getTime() - 220 * DAY), new Date(now.getTime() + DAY));
+  context = {
+    db: database.db,
+    log: collectingLog(),
+    exportStore: localExportStore(await mkdtemp(join(tmpdir(), "logbook-retention-"))),
+    enqueue: async () => {},
+    jobState: async () => "unknown",
+    job: {} as Job,
+  };
+});
+afterAll(() => database?.close());
+
+const run = (tenantIds: string[], options: Parameters<typeof enforceRetentionProcessor>[3] = {}, when = now) =>
+  enforceRetentionProcessor({}, context, when, { ...options, tenantIds });
+
+async function kept(tenantId: string) {
+  const { rows } = await database.pool.query<{ type: string; has_content: boolean; content: boolean }>(
+    `SELECT e.type, e.has_content, c.event_id IS NOT NULL AS content FROM events e
+     LEFT JOIN event_contents c ON c.tenant_id = e.tenant_id AND c.occurred_at = e.occurred_at AND c.event_id = e.id
+     WHERE e.tenant_id = $1 AND e.type <> 'retention.run' ORDER BY e.type`,
+    [tenantId],
+  );
+  return rows;
+}
+
+async function runEvents(tenantId: string) {
+  const { rows } = await database.pool.query<{ metadata: { deleted: Record<string, number>; cutoffs: Record<string, string> } }>(
+    "SELECT metadata FROM events WHERE tenant_id = $1 AND kind = 'system' AND type = 'retention.run' ORDER BY received_at",
+    [tenantId],
+  );
+  return rows.map((r) => r.metadata);
+}
+
+/** One event of `kind` one second either side of `days` ago: `<name>.in` stays, `<name>.out` goes. */
+function aroundCutoff(kind: NewEvent["kind"], days: number, name: string, content = false): NewEvent[] {
+  return [
+    { kind, type: `${name}.in`, occurredAt: at(days * DAY - 1000), ...(content ? { question: "q", answer: "a" } : {}) },
+    { kind, type: `${name}.out`, occurredAt: at(days * DAY + 1000), ...(content ? { question: "q", answer: "a" } : {}) },
+  ];
+}
+
+describe("retention run", () => {
+  it("applies each plan's cutoff per kind to the second, content before metadata, and records retention.run", async () => {
+    const free = `t_ret_free_${uid()}`;
+    const team = `t_ret_team_${uid()}`;
+    await assignTenantPlan(database.db, { tenantId: free, plan: "free", updatedBy: "test" });
+    await assignTenantPlan(database.db, { tenantId: team, plan: "team", updatedBy: "test" });
+    // free: user_activity 30, system 14, interaction 14, content 7 · team: 90, 30, 60, 30
+    for (const [tenantId, d] of [
+      [free, { ua: 30, sys: 14, int: 14, content: 7 }],
+      [team, { ua: 90, sys: 30, int: 60, content: 30 }],
+    ] as const) {
+      await insertEvents(database.db, {
+        tenantId,
+        events: [
+          ...aroundCutoff("user_activity", d.ua, "ua"),
+          ...aroundCutoff("system", d.sys, "sys"),
+          ...aroundCutoff("interaction", d.int, "int", true),
+          ...aroundCutoff("interaction", d.content, "qa", true),
+        ],
+      });
+    }
+
+    await run([free, team]);
+
+    for (const tenantId of [free, team]) {
+      expect(await kept(tenantId)).toEqual([
+        // Past the content cutoff: the question and answer are gone, the event row stays.
+        { type: "int.in", has_content: true, content: false },
+        { type: "qa.in", has_content: true, content: true },
+        { type: "qa.out", has_content: true, content: false },
+        { type: "sys.in", has_content: false, content: false },
+        { type: "ua.in", has_content: false, content: false },
+      ]);
+      const [record] = await runEvents(tenantId);
+      expect(record?.deleted).toEqual({ user_activity: 1, system: 1, interaction: 1, interaction_content: 3 });
+    }
+    const [freeRun] = await runEvents(free);
+    expect(freeRun?.cutoffs).toEqual({
+      user_activity: at(30 * DAY),
+      system: at(14 * DAY),
+      interaction: at(14 * DAY),
+      interaction_content: at(7 * DAY),
+    });
+
+    // A second run finds nothing more and records nothing.
+    const again = await run([free, team]);
+    expect(again.tenants).toEqual({});
+  });
+
+  it("follows a tenant's override, and deletes nothing of a tenant on legal hold until it is lifted", async () => {
+    const overridden = `t_ret_ovr_${uid()}`;
+    const held = `t_ret_hold_${uid()}`;
+    await setRetentionOverride(database.db, {
+      tenantId: overridden,
+      override: { interaction: 3, interaction_content: 1, system: null },
+      updatedBy: "test",
+    });
+    await setLegalHold(database.db, { tenantId: held, hold: true, reason: "litigation", updatedBy: "test" });
+    await insertEvents(database.db, {
+      tenantId: overridden,
+      events: [
+        ...aroundCutoff("interaction", 3, "int", true),
+        ...aroundCutoff("interaction", 1, "qa", true),
+        ...aroundCutoff("system", 14, "sys"),
+      ],
+    });
+    await insertEvents(database.db, {
+      tenantId: held,
+      events: [{ kind: "system", type: "old", occurredAt: at(200 * DAY) }, ...aroundCutoff("interaction", 7, "qa", true)],
+    });
+
+    await run([overridden, held]);
+    expect((await kept(overridden)).map((r) => `${r.type}:${r.content}`)).toEqual([
+      "int.in:false",
+      "qa.in:true",
+      "qa.out:false",
+      "sys.in:false",
+    ]);
+    expect(await kept(held)).toHaveLength(3);
+    expect(await runEvents(held)).toEqual([]);
+
+    await setLegalHold(database.db, { tenantId: held, hold: false, updatedBy: "test" });
+    await run([held]);
+    expect((await kept(held)).map((r) => `${r.type}:${r.content}`)).toEqual(["qa.in:true", "qa.out:false"]);
+  });
+
+  it("reads the plan when it runs, not when it was scheduled", async () => {
+    const tenantId = `t_ret_plan_${uid()}`;
+    await assignTenantPlan(database.db, { tenantId, plan: "enterprise", updatedBy: "test" });
+    await insertEvents(database.db, { tenantId, events: [{ kind: "system", type: "old", occurredAt: at(100 * DAY) }] });
+    const scheduledWith = (await listTenantRetention(database.db)).get(tenantId);
+    expect(scheduledWith?.days.system).toBe(365);
+
+    await assignTenantPlan(database.db, { tenantId, plan: "free", updatedBy: "test" });
+    await run([tenantId]);
+    expect(await kept(tenantId)).toEqual([]);
+    expect((await runEvents(tenantId))[0]?.deleted.system).toBe(1);
+  });
+
+  it("stopped half-way and run again, finishes without deleting anything inside retention", async () => {
+    const tenantId = `t_ret_crash_${uid()}`;
+    const expired = Array.from({ length: 30 }, (_, i) => ({
+      kind: "system" as const,
+      type: "expired",
+      occurredAt: at(14 * DAY + 1000 + i * 60_000),
+    }));
+    const inside = Array.from({ length: 5 }, (_, i) => ({
+      kind: "system" as const,
+      type: "inside",
+      occurredAt: at(14 * DAY - 1000 - i * 60_000),
+    }));
+    await insertEvents(database.db, { tenantId, events: [...expired, ...inside] });
+
+    let batches = 0;
+    await expect(
+      run([tenantId], {
+        batchSize: 4,
+        afterBatch: () => {
+          if (++batches === 2) throw new Error("worker killed");
+        },
+      }),
+    ).rejects.toThrow("worker killed");
+    const halfway = await kept(tenantId);
+    expect(halfway.filter((r) => r.type === "expired")).toHaveLength(22);
+    expect(halfway.filter((r) => r.type === "inside")).toHaveLength(5);
+
+    // Restarted: it picks up where the stopped run was, and still nothing inside retention goes.
+    await run([tenantId], { batchSize: 4 });
+    expect((await kept(tenantId)).map((r) => r.type)).toEqual(Array(5).fill("inside"));
+  });
+});
+
+describe("whole partitions", () => {
+  const pool = () => database.pool;
+  const exists = async (table: string) => (await pool().query("SELECT to_regclass($1) AS t", [table])).rows[0].t !== null;
+  const rollupEvents = async (tenantId: string, day: string) =>
+    Number(
+      (
+        await pool().query(
+          `SELECT coalesce(sum(events), 0) AS n FROM (
+             SELECT events FROM event_rollup_totals WHERE tenant_id = $1 AND hour >= $2::date AND hour < $2::date + 1
+             UNION ALL SELECT events FROM event_rollup_deltas WHERE tenant_id = $1 AND hour >= $2::date AND hour < $2::date + 1) r`,
+          [tenantId, day],
+        )
+      ).rows[0].n,
+    );
+
+  it("drops a day every tenant of which has expired, with that day's rollups; keeps a day with a tenant on hold", async () => {
+    const a = `t_ret_pa_${uid()}`;
+    const b = `t_ret_pb_${uid()}`;
+    const held = `t_ret_ph_${uid()}`;
+    await pool().query("SELECT logbook_ensure_partitions('2021-02-01', '2021-02-02')");
+    await setLegalHold(database.db, { tenantId: held, hold: true, updatedBy: "test" });
+    await insertEvents(database.db, {
+      tenantId: a,
+      events: [
+        { kind: "user_activity", type: "login", occurredAt: "2021-02-01T10:00:00Z", actorId: "u1" },
+        { kind: "interaction", type: "ai", occurredAt: "2021-02-01T23:59:59Z", question: "q", answer: "a" },
+      ],
+    });
+    await insertEvents(database.db, { tenantId: b, events: [{ kind: "system", type: "x", occurredAt: "2021-02-02T05:00:00Z" }] });
+    await insertEvents(database.db, {
+      tenantId: held,
+      events: [{ kind: "system", type: "x", occurredAt: "2021-02-02T06:00:00Z" }],
+    });
+    expect(await rollupEvents(a, "2021-02-01")).toBe(2);
+
+    const result = await run([a, b, held]);
+    expect(result.partitionsDropped).toEqual(expect.arrayContaining(["events_p20210201", "event_contents_p20210201"]));
+    expect(await exists("events_p20210201")).toBe(false);
+    expect(await exists("event_contents_p20210201")).toBe(false);
+    expect(await rollupEvents(a, "2021-02-01")).toBe(0);
+    expect((await runEvents(a))[0]?.deleted).toEqual({ user_activity: 1, system: 0, interaction: 1, interaction_content: 1 });
+    // The next day holds a tenant on legal hold: it stays, and the other tenant's rows go in a batch.
+    expect(await exists("events_p20210202")).toBe(true);
+    expect(await kept(b)).toEqual([]);
+    expect(await kept(held)).toHaveLength(1);
+  });
+
+  it("finishes a drop a stopped run left detached, and re-attaches a detached day that still holds kept rows", async () => {
+    const a = `t_ret_da_${uid()}`;
+    const held = `t_ret_dh_${uid()}`;
+    await pool().query("SELECT logbook_ensure_partitions('2021-03-01', '2021-03-02')");
+    await setLegalHold(database.db, { tenantId: held, hold: true, updatedBy: "test" });
+    await insertEvents(database.db, { tenantId: a, events: [{ kind: "system", type: "x", occurredAt: "2021-03-01T12:00:00Z" }] });
+    await insertEvents(database.db, {
+      tenantId: held,
+      events: [{ kind: "system", type: "x", occurredAt: "2021-03-02T12:00:00Z" }],
+    });
+    // What a run stopped between detaching and dropping leaves behind.
+    await pool().query("ALTER TABLE events DETACH PARTITION events_p20210301 CONCURRENTLY");
+    await pool().query("ALTER TABLE events DETACH PARTITION events_p20210302 CONCURRENTLY");
+
+    await run([a, held]);
+    expect(await exists("events_p20210301")).toBe(false);
+    expect(await rollupEvents(a, "2021-03-01")).toBe(0);
+    const attached = await pool().query("SELECT 1 FROM pg_inherits WHERE inhrelid = 'events_p20210302'::regclass");
+    expect(attached.rowCount).toBe(1);
+    expect(await kept(held)).toHaveLength(1);
+  });
+});
