@@ -40,6 +40,8 @@ export interface IngestRow {
   interaction_id?: string | null;
   conversation_id?: string | null;
   redacted?: boolean;
+  /** Set by storeEvents from question/answer. */
+  has_content?: boolean;
   metadata?: unknown;
   intent?: string | null;
   response_type?: string | null;
@@ -131,13 +133,13 @@ export async function storeEvents(db: Db, input: { tenantId: string; rows: Inges
   });
 
   const toStore = candidates.map((i) => rows[i]!);
-  const eventsJson = JSON.stringify(
-    toStore.map(({ question, answer, ...r }) => ({
-      ...r,
-      redacted: r.redacted ?? false,
-      has_content: question != null || answer != null,
-    })),
-  );
+  // The rows go as they are: json_populate_recordset ignores keys that are no column (question,
+  // answer). Copying each row without them (object rest) cost three times the JSON encoding itself.
+  for (const r of toStore) {
+    r.has_content = r.question != null || r.answer != null;
+    r.redacted ??= false;
+  }
+  const eventsJson = JSON.stringify(toStore);
   const contentsJson = JSON.stringify(
     toStore
       .filter((r) => r.question != null || r.answer != null)
