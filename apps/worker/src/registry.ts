@@ -1,4 +1,6 @@
+import { classificationUpkeepProcessor } from "./processors/classification/classification-upkeep";
 import { classifyBatchProcessor } from "./processors/classification/classify-batch";
+import { reclassifyProcessor } from "./processors/classification/reclassify";
 import { deliverWebhookProcessor } from "./processors/exports/deliver-webhook";
 import { expireExportsProcessor } from "./processors/exports/expire-exports";
 import { runExportProcessor } from "./processors/exports/run-export";
@@ -7,7 +9,16 @@ import { ensurePartitionsProcessor } from "./processors/partitions/ensure-partit
 import { enforceRetentionProcessor } from "./processors/retention/enforce-retention";
 import { compactRollupsProcessor } from "./processors/rollups/compact-rollups";
 import { defineQueue } from "./queue-definition";
-import { CLASSIFICATION_QUEUE, classifyBatchPayload } from "@logbook/shared/jobs/classification";
+import {
+  CLASSIFICATION_QUEUE,
+  CLASSIFICATION_UPKEEP_QUEUE,
+  classificationUpkeepPayload,
+  classifyBatchPayload,
+  FEEDBACK_EVERY_MS,
+  RECLASSIFY_QUEUE,
+  reclassifyPayload,
+  UNLABELLED_SWEEP_EVERY_MS,
+} from "@logbook/shared/jobs/classification";
 import {
   EXPORT_EXPIRY_EVERY_MS,
   EXPORT_EXPIRY_QUEUE,
@@ -45,6 +56,20 @@ export const registry = [
     queue: CLASSIFICATION_QUEUE,
     schema: classifyBatchPayload,
     processor: classifyBatchProcessor,
+  }),
+  defineQueue({
+    queue: CLASSIFICATION_UPKEEP_QUEUE,
+    schema: classificationUpkeepPayload,
+    processor: (payload, context) => classificationUpkeepProcessor(payload, context),
+    schedulers: [
+      { id: "apply-feedback", every: FEEDBACK_EVERY_MS, data: { task: "feedback" } },
+      { id: "sweep-unlabelled", every: UNLABELLED_SWEEP_EVERY_MS, data: { task: "sweep" } },
+    ],
+  }),
+  defineQueue({
+    queue: RECLASSIFY_QUEUE,
+    schema: reclassifyPayload,
+    processor: (payload, context) => reclassifyProcessor(payload, context),
   }),
   defineQueue({ queue: EXPORTS_QUEUE, schema: runExportPayload, processor: runExportProcessor }),
   defineQueue({

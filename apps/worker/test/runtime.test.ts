@@ -86,10 +86,10 @@ describe("worker runtime", () => {
     expect(await runtime.queues.classification.count()).toBe(before);
   });
 
-  it("accepts a classification batch and reports it pending", async () => {
+  it("accepts a classification batch (ids it does not find are skipped)", async () => {
     const job = await runtime.enqueue("classification", { tenantId: "t1", eventIds: [uuidv7(), uuidv7()] });
     const finished = await waitForFinished(runtime.queues.classification, job.id);
-    expect(finished.returnvalue).toEqual({ pending: 2 });
+    expect(finished.returnvalue).toEqual({ requested: 2, unlabelled: 0, changed: 0 });
   });
 
   it("registers the rollup compaction scheduler and folds pending deltas into the rollups", async () => {
@@ -143,6 +143,8 @@ describe("worker runtime", () => {
       "partitions",
       "rollups",
       "classification",
+      "classification-upkeep",
+      "reclassify",
       "exports",
       "export-schedules",
       "export-expiry",

@@ -3,7 +3,7 @@ import { IntentClassifier, type SerializedModel } from "./model";
 
 export type { Intent } from "./labels";
 export { intentLabels } from "./labels";
-export type { Prediction } from "./model";
+export type { IntentClassifier, Prediction } from "./model";
 
 let loaded: IntentClassifier | undefined;
 

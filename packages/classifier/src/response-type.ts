@@ -36,7 +36,7 @@ const NO_USEFUL_ANSWER = [
   /\b(i|we) (don'?t|do not) know\b/i,
   /\b(i|we) (could ?n[o']?t|can ?n[o']?t|cannot|am unable to|was unable to|wasn'?t able to) (find|answer|help|access|retrieve|process)\b/i,
   /\bno (relevant )?(results|information|documents|answer)( were| was)? found\b/i,
-  /\bcontext length exceeded\b|\brate limit(ed)?\b|\btimed? ?out\b/i,
+  /\bcontext length exceeded\b/i,
   /^\s*(error|exception)\b/i,
 ];
 
