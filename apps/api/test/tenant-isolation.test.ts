@@ -46,6 +46,7 @@ describe("tenant isolation", () => {
       "apiKeys.revoke": { id: bApiKeyId },
       "settings.getPrivacy": {},
       "settings.updatePrivacy": { redactEmails: true, customPatterns: ["intruder-\\d+"] },
+      "retention.get": {},
     };
     const extra = inputs[path];
     if (!extra) throw new Error(`no sample input for tenant procedure ${path}: add one to this test`);
@@ -133,6 +134,7 @@ describe("tenant isolation", () => {
         "members.remove",
         "members.updateRole",
         "organizations.get",
+        "retention.get",
         "settings.getPrivacy",
         "settings.updatePrivacy",
       ].sort(),
@@ -141,7 +143,21 @@ describe("tenant isolation", () => {
     const others = Object.keys(procedures)
       .filter((p) => !tenantProcedurePaths.includes(p))
       .sort();
-    expect(others).toEqual(["invitations.accept", "invitations.get", "me.get", "organizations.create", "platform.tenants"]);
+    expect(others).toEqual([
+      "invitations.accept",
+      "invitations.get",
+      "me.get",
+      "organizations.create",
+      // Operators only (operatorProcedure): they take a tenantId, never an orgId.
+      "platform.assignPlan",
+      "platform.auditTrail",
+      "platform.plans",
+      "platform.setLegalHold",
+      "platform.setOverride",
+      "platform.tenantRetention",
+      "platform.tenants",
+      "platform.updatePlanRetention",
+    ]);
   });
 
   it("each tenant procedure works for B's owner on B (the sample inputs are valid)", async () => {
