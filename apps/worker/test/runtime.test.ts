@@ -2,6 +2,7 @@ import { createDb, type DbHandle } from "@logbook/db/client";
 import { insertEvents } from "@logbook/db/queries/events";
 import { uuidv7 } from "@logbook/shared/ids";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { registry } from "../src/registry";
 import { startWorkerRuntime, type WorkerRuntime } from "../src/runtime";
 import { collectingLog, partitionSuffix, prefixFor, services, waitForFinished } from "./helpers";
 
@@ -131,7 +132,8 @@ describe("worker runtime", () => {
               (SELECT count(*)::int FROM event_user_sketches WHERE tenant_id = $1) AS sketches`,
       [tenantId],
     );
-    expect(rows[0]).toEqual({ pending: 0, events: 2, input_tokens: 11, sketches: 1 });
+    // One sketch for the kind, one for all kinds together.
+    expect(rows[0]).toEqual({ pending: 0, events: 2, input_tokens: 11, sketches: 2 });
   });
 
   it("answers /health with 200 when Redis and Postgres answer", async () => {
@@ -139,17 +141,7 @@ describe("worker runtime", () => {
     expect(response.status).toBe(200);
     const body = await response.json();
     expect(body).toMatchObject({ status: "ok", redis: "ok", postgres: "ok" });
-    expect(body.queues.map((q: { name: string }) => q.name)).toEqual([
-      "partitions",
-      "rollups",
-      "classification",
-      "classification-upkeep",
-      "reclassify",
-      "exports",
-      "export-schedules",
-      "export-expiry",
-      "export-webhooks",
-    ]);
+    expect(body.queues.map((q: { name: string }) => q.name)).toEqual(registry.map((q) => q.queue));
     expect(body.queues[0]).toMatchObject({ worker: "running", counts: expect.objectContaining({ waiting: expect.any(Number) }) });
 
     expect((await fetch(`http://127.0.0.1:${runtime.healthPort}/nope`)).status).toBe(404);
