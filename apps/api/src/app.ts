@@ -16,6 +16,7 @@ import { createIngestGate } from "./ingest/ingest-gate";
 import { openApiDocument } from "./rest/openapi";
 import { v1Api } from "./rest/v1";
 import { createContext } from "./trpc/context";
+import { createReclassifyService } from "./classification/reclassify-service";
 import { appRouter } from "./trpc/router";
 
 export interface AppOptions {
@@ -65,7 +66,13 @@ export function createApp(options: AppOptions) {
     linkSecret: createHmac("sha256", options.secret).update("logbook-export-links").digest("base64url"),
     log,
   });
-  const deps = { db: options.db, auth, baseURL: options.baseURL, cursorSecret, exports };
+  const reclassify = createReclassifyService({
+    db: options.db,
+    connection: queueRedis,
+    prefix: options.queuePrefix ?? "logbook",
+    log,
+  });
+  const deps = { db: options.db, auth, baseURL: options.baseURL, cursorSecret, exports, reclassify };
   const clientIp = clientIpFrom(options.trustProxy ?? false);
   const app = new Hono();
 
@@ -123,6 +130,7 @@ export function createApp(options: AppOptions) {
   const close = async () => {
     await handoff.queue.close().catch(() => {});
     await exports.close().catch(() => {});
+    await reclassify.close().catch(() => {});
     limiterRedis.disconnect();
     queueRedis.disconnect();
   };

@@ -47,6 +47,11 @@ describe("tenant isolation", () => {
       "settings.getPrivacy": {},
       "settings.updatePrivacy": { redactEmails: true, customPatterns: ["intruder-\\d+"] },
       "retention.get": {},
+      "classification.getSettings": {},
+      "classification.updateSettings": { retrievalTools: ["intruder_*"] },
+      "classification.reclassify": { from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z" },
+      "classification.runs": {},
+      "classification.run": { id: "01900000-0000-7000-8000-000000000000" },
     };
     const extra = inputs[path];
     if (!extra) throw new Error(`no sample input for tenant procedure ${path}: add one to this test`);
@@ -123,6 +128,11 @@ describe("tenant isolation", () => {
         "apiKeys.create",
         "apiKeys.list",
         "apiKeys.revoke",
+        "classification.getSettings",
+        "classification.reclassify",
+        "classification.run",
+        "classification.runs",
+        "classification.updateSettings",
         "events.get",
         "events.list",
         "events.options",
@@ -162,7 +172,14 @@ describe("tenant isolation", () => {
 
   it("each tenant procedure works for B's owner on B (the sample inputs are valid)", async () => {
     // Read-only ones only: the mutations are checked against B's state in the next test.
-    const reads = ["organizations.get", "members.list", "apiKeys.list", "settings.getPrivacy"];
+    const reads = [
+      "organizations.get",
+      "members.list",
+      "apiKeys.list",
+      "settings.getPrivacy",
+      "classification.getSettings",
+      "classification.runs",
+    ];
     for (const path of [...reads, "events.list", "events.options", "events.stats", "events.usage", "events.get"]) {
       const r = await b.client.call(procedures[path]!._def.type as "query", path, inputFor(path, b.org.id));
       expect(r.status, `${path}: ${r.text}`).toBe(200);

@@ -1,5 +1,6 @@
 import type { Db } from "@logbook/db/client";
 import type { Auth } from "../auth/auth";
+import type { ReclassifyService } from "../classification/reclassify-service";
 import type { ExportsService } from "../exports/exports-service";
 
 export interface ApiDeps {
@@ -11,6 +12,8 @@ export interface ApiDeps {
   cursorSecret: string;
   /** Export creation (queue hand-off, audit) and download links. */
   exports: ExportsService;
+  /** Reclassify runs (queue hand-off). */
+  reclassify: ReclassifyService;
 }
 
 export async function createContext(deps: ApiDeps, req: Request, ip: string | null) {

@@ -1,4 +1,5 @@
 import { apiKeysRouter } from "./routers/api-keys";
+import { classificationRouter } from "./routers/classification";
 import { eventsRouter } from "./routers/events";
 import { exportsRouter } from "./routers/exports";
 import { invitationsRouter } from "./routers/invitations";
@@ -21,6 +22,7 @@ export const appRouter = router({
   settings: settingsRouter,
   platform: platformRouter,
   retention: retentionRouter,
+  classification: classificationRouter,
 });
 
 export type AppRouter = typeof appRouter;
