@@ -10,6 +10,7 @@ import { MembersPage } from "./pages/members";
 import { NewOrgPage } from "./pages/new-org";
 import { NotFoundPage } from "./pages/not-found";
 import { PrivacyPage } from "./pages/privacy";
+import { RetentionPage } from "./pages/retention";
 import { SignInPage } from "./pages/sign-in";
 import { SignUpPage } from "./pages/sign-up";
 import { TenantsPage } from "./pages/tenants";
@@ -62,6 +63,7 @@ export function App() {
                     <Route path="/api-keys">{() => <ApiKeysPage orgId={params.orgId} />}</Route>
                     <Route path="/exports">{() => <ExportsPage orgId={params.orgId} />}</Route>
                     <Route path="/privacy">{() => <PrivacyPage orgId={params.orgId} />}</Route>
+                    <Route path="/retention">{() => <RetentionPage orgId={params.orgId} />}</Route>
                     <Route path="/usage">
                       {() => (
                         <Suspense fallback={<Spinner label="Loading…" />}>
