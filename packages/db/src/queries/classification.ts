@@ -37,7 +37,24 @@ const selectInteraction = sql.raw(`
   e.is_error AS "isError", e.tool_calls AS "toolCalls", e.redacted,
   left(c.question, ${CONTENT_CHARS}) AS question, left(c.answer, ${CONTENT_CHARS}) AS answer
   FROM events e
-  LEFT JOIN event_contents c ON c.tenant_id = e.tenant_id AND c.occurred_at = e.occurred_at AND c.event_id = e.id`);
+  LEFT JOIN LATERAL (
+    SELECT question, answer FROM event_contents c
+    WHERE c.tenant_id = e.tenant_id AND c.occurred_at = e.occurred_at AND c.event_id = e.id LIMIT 1
+  ) c ON e.has_content`);
+
+/**
+ * Runs `fn` with hash and merge joins off: the batch's rows (a JSON recordset) must drive
+ * primary-key probes per partition; the planner's estimates under RLS otherwise pick a hash
+ * join that scans every event of the tenant.
+ */
+async function keyProbes<T>(tx: Tx, fn: () => Promise<T>): Promise<T> {
+  await tx.execute(sql`SELECT set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)`);
+  try {
+    return await fn();
+  } finally {
+    await tx.execute(sql`SELECT set_config('enable_hashjoin', 'on', true), set_config('enable_mergejoin', 'on', true)`);
+  }
+}
 
 /** Of `ids`, the tenant's interactions still lacking intent or response type (the partial index). */
 export async function readUnlabelledInteractions(
@@ -91,7 +108,8 @@ export async function writeProposedLabels(tx: Tx, input: { tenantId: string; lab
       response_label: l.responseLabel,
     })),
   );
-  const result = await tx.execute(sql`
+  const result = await keyProbes(tx, () =>
+    tx.execute(sql`
     UPDATE events e SET
       intent = CASE WHEN ${sql.raw(intentKept)} THEN e.intent ELSE r.intent END,
       response_type = CASE WHEN ${sql.raw(responseKept)} THEN e.response_type ELSE r.response_type END,
@@ -103,7 +121,8 @@ export async function writeProposedLabels(tx: Tx, input: { tenantId: string; lab
     WHERE e.tenant_id = ${input.tenantId} AND e.occurred_at = r.occurred_at AND e.id = r.id
       AND ((NOT ${sql.raw(intentKept)} AND (e.intent IS DISTINCT FROM r.intent OR e.labels->'intent' IS DISTINCT FROM r.intent_label))
         OR (NOT ${sql.raw(responseKept)}
-            AND (e.response_type IS DISTINCT FROM r.response_type OR e.labels->'response_type' IS DISTINCT FROM r.response_label)))`);
+            AND (e.response_type IS DISTINCT FROM r.response_type OR e.labels->'response_type' IS DISTINCT FROM r.response_label)))`),
+  );
   return result.rowCount ?? 0;
 }
 
