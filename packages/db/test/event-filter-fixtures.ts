@@ -25,6 +25,7 @@ export const tenantAEvents: (NewEvent & { clientId: string })[] = [
     actorId: "usr_1",
     actorEmail: "alice@example.com",
     actorName: "Alice Martin",
+    ip: "203.0.113.9",
     source: "web",
     metadata: { customer: { plan: "pro" }, latency_ms: 120 },
   },
@@ -47,6 +48,7 @@ export const tenantAEvents: (NewEvent & { clientId: string })[] = [
     source: "dbt",
     targetName: "Sales, EMEA",
     targetVersion: "v2",
+    durationMs: 1200,
     metadata: { latency_ms: 900 },
   },
   {
@@ -56,6 +58,7 @@ export const tenantAEvents: (NewEvent & { clientId: string })[] = [
     occurredAt: ago(20),
     status: "failed",
     source: "fivetran",
+    durationMs: 90_000,
     metadata: { latency_ms: 500 },
   },
   {
@@ -78,6 +81,10 @@ export const tenantAEvents: (NewEvent & { clientId: string })[] = [
     conversationId: "conv_1",
     personId: "p_1",
     traceId: "tr_1",
+    toolCalls: [
+      { name: "search_catalog", type: "tool", count: 2 },
+      { name: "get_data_schema", type: "tool", count: 1 },
+    ],
     model: "openai/gpt-5-mini",
     agent: "catalog",
     platform: "slack",

@@ -82,6 +82,10 @@ describe("column filters", () => {
     [{ responseType: "error" }, ["i2"]],
     [{ intent: "how_to" }, ["i1"]],
     [{ sentiment: ["negative"] }, ["i2"]],
+    [{ ip: "203.0.113.9" }, ["u1"]],
+    [{ toolName: "get_data_schema" }, ["i1"]],
+    [{ toolName: ["nope", "search_catalog"] }, ["i1"]],
+    [{ toolName: 'x"}]' }, []],
   ];
   it.each(exact)("filters %o", async (filter, expected) => {
     expect(await names(filter)).toEqual(expected);
@@ -107,6 +111,11 @@ describe("token ranges", () => {
     expect(await names({ totalTokens: { gte: 20, lte: 1000 } })).toEqual(["i1", "i3"]);
     // Missing counts are 0 in the total.
     expect(await names({ kind: "user_activity", totalTokens: { lte: 0 } })).toEqual(["u1", "u2"]);
+  });
+
+  it("filters a system event's duration", async () => {
+    expect(await names({ durationMs: { gte: 1000 } })).toEqual(["s1", "s2"]);
+    expect(await names({ durationMs: { lte: 60_000 } })).toEqual(["s1"]);
   });
 });
 

@@ -101,6 +101,7 @@ export type MetadataCondition = z.output<typeof metadataConditionSchema>;
 /** Exact-match column filters (one or many values each): model field → what it matches. */
 export const exactFilterFields = [
   "status",
+  "ip",
   "actorId",
   "targetName",
   "targetVersion",
@@ -125,6 +126,9 @@ export type ExactFilterField = (typeof exactFilterFields)[number];
 
 export const tokenFilterFields = ["inputTokens", "outputTokens", "totalTokens"] as const;
 export type TokenFilterField = (typeof tokenFilterFields)[number];
+/** Whole-number ranges (gte / lte): the token counts and a system event's duration. */
+export const rangeFilterFields = [...tokenFilterFields, "durationMs"] as const;
+export type RangeFilterField = (typeof rangeFilterFields)[number];
 
 const exactShape = Object.fromEntries(exactFilterFields.map((f) => [f, multi.optional()])) as {
   [K in ExactFilterField]: z.ZodOptional<typeof multi>;
@@ -142,6 +146,9 @@ export const eventFilterSchema = z.strictObject({
   inputTokens: rangeSchema.optional(),
   outputTokens: rangeSchema.optional(),
   totalTokens: rangeSchema.optional(),
+  durationMs: rangeSchema.optional(),
+  /** Interactions that called a tool of one of these names (tool_calls[].name). */
+  toolName: multi.optional(),
   metadata: z
     .array(metadataConditionSchema)
     .max(MAX_METADATA_CONDITIONS, `at most ${MAX_METADATA_CONDITIONS} metadata conditions`)

@@ -5,7 +5,7 @@ import {
   type MetadataOp,
   metadataOps,
   numericMetadataOps,
-  tokenFilterFields,
+  rangeFilterFields,
 } from "./filter-model";
 
 /**
@@ -15,7 +15,7 @@ import {
  *   metadata[customer][plan]=pro                    equality (compared as text)
  *   metadata[latency_ms][gte]=500                   gt/gte/lt/lte: the value must be a number
  *   metadata[customer][plan][exists]=true           exists=true|false
- *   period=7d  or  from=…&to=…                      is_error=true  input_tokens[gte]=100
+ *   period=7d  or  from=…&to=…                      is_error=true  input_tokens[gte]=100  duration_ms[lte]=5000
  *   limit, cursor, order, search
  * Every problem comes back as { param, message } naming the parameter as the caller wrote it.
  */
@@ -29,9 +29,9 @@ export type ParsedFilterQuery = { ok: true; filter: EventFilter } | { ok: false;
 const snake = (camel: string) => camel.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 /** Free-text names may contain commas: repeat the parameter instead of using a comma list. */
-const noCommaSplit = new Set(["targetName", "targetVersion", "element"]);
+const noCommaSplit = new Set(["targetName", "targetVersion", "element", "toolName"]);
 const multiFields = new Map<string, string>(
-  ["kind", "type", "protocol", ...exactFilterFields].map((field) => [snake(field), field] as const),
+  ["kind", "type", "protocol", "toolName", ...exactFilterFields].map((field) => [snake(field), field] as const),
 );
 const singleFields = new Map([
   ["actor", "actor"],
@@ -39,7 +39,7 @@ const singleFields = new Map([
   ["cursor", "cursor"],
   ["order", "order"],
 ]);
-const tokenFields = new Map<string, string>(tokenFilterFields.map((f) => [snake(f), f] as const));
+const tokenFields = new Map<string, string>(rangeFilterFields.map((f) => [snake(f), f] as const));
 const KEY = /^([a-z_]+)((?:\[[^[\]]*\])*)$/;
 const NUMBER = /^-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 

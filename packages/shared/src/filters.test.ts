@@ -81,6 +81,17 @@ describe("parseDeepObjectQuery", () => {
     ]);
   });
 
+  it("parses IP, tool names (commas kept) and a duration range", () => {
+    expect(
+      filterOf("ip=203.0.113.9&tool_name=search, catalog&tool_name=b&duration_ms[gte]=1000&duration_ms[lte]=5000"),
+    ).toMatchObject({
+      ip: ["203.0.113.9"],
+      toolName: ["search, catalog", "b"],
+      durationMs: { gte: 1000, lte: 5000 },
+    });
+    expect(errorsOf("duration_ms[gt]=5")[0]?.param).toBe("duration_ms[gt]");
+  });
+
   it("parses period, flags, token ranges and paging", () => {
     const f = filterOf(
       "period=7d&is_error=true&input_tokens[gte]=100&input_tokens[lte]=200&total_tokens[lte]=5&limit=10&order=asc&cursor=abc&search=hello world",

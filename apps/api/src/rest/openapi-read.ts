@@ -24,10 +24,11 @@ const filterParameters = [
   query("kind", "user_activity, system, interaction (repeat or comma list)", list),
   query("type", "Exact type or a prefix ending in .* (sync.*); repeat or comma list", list),
   query("protocol", "http or mcp", list),
+  query("tool_name", "Interactions that called a tool of this name; repeat for several", list),
   ...exactFilterFields.map((field) => query(snake(field), "Exact match; repeat for several values", list)),
   query("actor", "Partial, case-insensitive match over actor id, email and name"),
   query("is_error", "Only failed (true) or successful (false) interactions", { type: "boolean" }),
-  ...["input_tokens", "output_tokens", "total_tokens"].map((name) => ({
+  ...["input_tokens", "output_tokens", "total_tokens", "duration_ms"].map((name) => ({
     ...query(name, `${name}[gte]=n and/or ${name}[lte]=n`, {
       type: "object",
       properties: { gte: { type: "integer", minimum: 0 }, lte: { type: "integer", minimum: 0 } },

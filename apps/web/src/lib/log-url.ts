@@ -34,6 +34,8 @@ const listFields = [
   "kind",
   "type",
   "status",
+  "ip",
+  "toolName",
   "actorId",
   "targetName",
   "targetVersion",
@@ -55,7 +57,7 @@ const listFields = [
   "intent",
   "sentiment",
 ] as const satisfies readonly (keyof EventFilterInput)[];
-const tokenFields = ["inputTokens", "outputTokens", "totalTokens"] as const;
+const tokenFields = ["inputTokens", "outputTokens", "totalTokens", "durationMs"] as const;
 
 /** A metadata key segment the deep-object notation can carry. */
 const representable = (segment: string) => segment !== "" && !/[[\]]/.test(segment);

@@ -5,7 +5,8 @@ import {
   type MetadataCondition,
   periodRange,
   type Range,
-  type TokenFilterField,
+  type RangeFilterField,
+  rangeFilterFields,
 } from "@logbook/shared/filters";
 import { and, eq, gte, inArray, lt, or, type SQL, sql } from "drizzle-orm";
 import { eventContents, events } from "../schema/events";
@@ -37,6 +38,7 @@ export interface CompileOptions {
 function exactColumns(t: EventsTable) {
   return {
     status: t.status,
+    ip: t.ip,
     actorId: t.actorId,
     targetName: t.targetName,
     targetVersion: t.targetVersion,
@@ -59,11 +61,12 @@ function exactColumns(t: EventsTable) {
   } satisfies Record<ExactFilterField, unknown>;
 }
 
-function tokenExpressions(t: EventsTable): Record<TokenFilterField, SQL> {
+function rangeExpressions(t: EventsTable): Record<RangeFilterField, SQL> {
   return {
     inputTokens: sql`${t.inputTokens}`,
     outputTokens: sql`${t.outputTokens}`,
     totalTokens: sql`(coalesce(${t.inputTokens}, 0) + coalesce(${t.outputTokens}, 0))`,
+    durationMs: sql`${t.durationMs}`,
   };
 }
 
@@ -105,10 +108,14 @@ export function compileEventFilter(filter: EventFilter, options: CompileOptions)
   // Events without the flag count as not errors.
   if (filter.isError !== undefined) add(filter.isError ? sql`${t.isError} IS TRUE` : sql`${t.isError} IS NOT TRUE`);
 
-  const tokens = tokenExpressions(t);
-  for (const field of ["inputTokens", "outputTokens", "totalTokens"] as const) {
+  const ranges = rangeExpressions(t);
+  for (const field of rangeFilterFields) {
     const range = filter[field];
-    if (range) add(rangeCondition(tokens[field], range));
+    if (range) add(rangeCondition(ranges[field], range));
+  }
+  // A tool of one of these names among the calls: jsonb containment, the name a bound parameter.
+  if (filter.toolName) {
+    add(or(...filter.toolName.map((name) => sql`${t.toolCalls} @> ${JSON.stringify([{ name }])}::jsonb`)));
   }
   for (const condition of filter.metadata ?? []) add(metadataCondition(t, condition));
 

@@ -1,5 +1,5 @@
 import type { OptionColumn } from "@logbook/shared/filter-options";
-import type { ExactFilterField, TokenFilterField } from "@logbook/shared/filters";
+import type { ExactFilterField, RangeFilterField, TokenFilterField } from "@logbook/shared/filters";
 import type { ReactNode } from "react";
 import type { LogView } from "../../lib/log-url";
 import {
@@ -22,13 +22,13 @@ import {
 /**
  * How a column is filtered:
  * - options: a dropdown of the values that occur (events.options) setting `field`;
- * - text: typed exact values (ids that have no dropdown);
- * - range: a token range (gte / lte).
+ * - text: typed exact values (ids, IPs and tool names, which have no dropdown);
+ * - range: a whole-number range (gte / lte): tokens, duration.
  */
 export type ColumnFilter =
   | { kind: "options"; column: OptionColumn; field: OptionField }
-  | { kind: "text"; field: ExactFilterField }
-  | { kind: "range"; field: TokenFilterField };
+  | { kind: "text"; field: ExactFilterField | "toolName" }
+  | { kind: "range"; field: RangeFilterField };
 
 /** The filter fields a dropdown can set. `actor` is a single partial match, `isError` a boolean. */
 export type OptionField = ExactFilterField | "type" | "protocol" | "actor" | "isError";
@@ -91,7 +91,7 @@ const userActivity: LogColumn[] = [
   { id: "action", label: "Action", width: 190, render: (e) => code(e.type), filter: options("type") },
   { id: "target", label: "Target", width: 200, render: (e) => <Target event={e} />, filter: options("targetName") },
   status,
-  { id: "ip", label: "IP", width: 130, render: (e) => <Text value={e.ip} mono /> },
+  { id: "ip", label: "IP", width: 130, render: (e) => <Text value={e.ip} mono />, filter: { kind: "text", field: "ip" } },
   details,
   { ...source, hidden: true },
   actorId,
@@ -103,7 +103,14 @@ const system: LogColumn[] = [
   { id: "event", label: "Event", width: 210, render: (e) => code(e.type), filter: options("type") },
   status,
   source,
-  { id: "duration", label: "Duration", width: 100, numeric: true, render: (e) => <Duration ms={e.durationMs} /> },
+  {
+    id: "duration",
+    label: "Duration",
+    width: 100,
+    numeric: true,
+    render: (e) => <Duration ms={e.durationMs} />,
+    filter: { kind: "range", field: "durationMs" },
+  },
   { ...details, width: 320 },
   { id: "actor", label: "Actor", width: 200, render: (e) => <Actor event={e} />, filter: options("actor"), hidden: true },
   { id: "target", label: "Target", width: 180, render: (e) => <Target event={e} />, filter: options("targetName"), hidden: true },
@@ -161,7 +168,13 @@ const interactions: LogColumn[] = [
     render: (e) => <Sentiment value={e.sentiment} />,
     filter: options("sentiment"),
   },
-  { id: "toolCalls", label: "Tool calls", width: 280, render: (e) => <Text value={toolCallSummary(e)} /> },
+  {
+    id: "toolCalls",
+    label: "Tool calls",
+    width: 280,
+    render: (e) => <Text value={toolCallSummary(e)} />,
+    filter: { kind: "text", field: "toolName" },
+  },
   { ...status, hidden: true },
   plain("occurredIn", "Occurred in", 110, true),
   { ...plain("targetName", "Object name", 150, true) },
