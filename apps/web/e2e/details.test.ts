@@ -135,6 +135,9 @@ describe("event details panel in a real browser", () => {
       expect(text).toContain(expected);
     }
     expect(await details.locator('[data-field="Interaction.Total tokens"] dd').textContent()).toBe("220");
+    // Classification: the client's labels, with their source.
+    expect(await details.getByTestId("label-source-intent").textContent()).toBe("client");
+    expect(await details.getByTestId("label-source-sentiment").textContent()).toBe("client");
     expect(await details.getByTestId("occurred-at").textContent()).toMatch(/UTC/);
     expect(await details.getByTestId("tool-calls").textContent()).toContain("search_catalog");
     expect(await details.getByTestId("tool-calls").textContent()).toContain("× 2");

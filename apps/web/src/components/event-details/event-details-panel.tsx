@@ -4,6 +4,7 @@ import { ErrorState, Spinner } from "../states";
 import { CopyButton } from "./copy-button";
 import { EventContent, EventJsonSection, EventToolCalls } from "./event-content";
 import { EventFields } from "./event-fields";
+import { EventLabels } from "./event-labels";
 import { EventLinks } from "./event-links";
 import { EventTime } from "./event-time";
 import { JsonTree } from "./json-tree";
@@ -87,6 +88,7 @@ function EventDetailsBody({ orgId, event }: { orgId: string; event: EventDetail 
       <EventLinks orgId={orgId} event={event} />
       <EventContent event={event} />
       <EventToolCalls event={event} />
+      <EventLabels event={event} />
       <EventFields event={event} />
       <EventJsonSection title="Metadata" id="metadata" value={event.metadata} />
       <EventJsonSection title="Labels" id="labels" value={event.labels} />
