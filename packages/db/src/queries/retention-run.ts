@@ -8,15 +8,15 @@ import type { Db } from "../client";
  * ingestion (DETACH … CONCURRENTLY), checked again once detached, then dropped with their rollups.
  */
 
-/** Runs `fn` in one tenant's transaction with `logbook.retention = on`, the only way DELETE passes the guard. */
-async function inRetentionTx<T>(db: Db, tenantId: string, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+/**
+ * Runs `fn` in a transaction with `logbook.retention = on`, the only way DELETE passes the guard. It
+ * runs as the worker's own role, across tenants: every statement names its tenants explicitly.
+ */
+async function inRetentionTx<T>(db: Db, fn: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await db.$client.connect();
   try {
     await client.query("BEGIN");
-    await client.query(
-      "SELECT set_config('role', 'logbook_app', true), set_config('logbook.tenant_id', $1, true), set_config('logbook.retention', 'on', true), set_config('jit', 'off', true)",
-      [tenantId],
-    );
+    await client.query("SELECT set_config('logbook.retention', 'on', true), set_config('jit', 'off', true)");
     const result = await fn(client);
     await client.query("COMMIT");
     return result;
@@ -28,51 +28,109 @@ async function inRetentionTx<T>(db: Db, tenantId: string, fn: (client: PoolClien
   }
 }
 
-/** Deletes up to `limit` content rows (questions, answers) of the tenant older than `cutoff`. */
-export async function deleteExpiredContentBatch(
-  db: Db,
-  input: { tenantId: string; cutoff: Date; limit: number },
-): Promise<number> {
-  return inRetentionTx(db, input.tenantId, async (client) => {
-    const result = await client.query(
-      `WITH victims AS (
-         SELECT occurred_at, event_id FROM event_contents
-         WHERE tenant_id = $1 AND occurred_at < $2 ORDER BY occurred_at LIMIT $3
-       )
-       DELETE FROM event_contents c USING victims v
-       WHERE c.tenant_id = $1 AND c.occurred_at < $2 AND c.occurred_at = v.occurred_at AND c.event_id = v.event_id`,
-      [input.tenantId, input.cutoff, input.limit],
-    );
-    return result.rowCount ?? 0;
-  });
+const dayBounds = (day: string) => {
+  const from = new Date(`${day}T00:00:00Z`);
+  return [from, new Date(from.getTime() + 86_400_000)] as const;
+};
+
+/** What is expired in one day for one tenant (and kind): rows of that day older than `before`. */
+export interface ExpiredSlice {
+  tenantId: string;
+  kind: RetentionKind;
+  before: Date;
 }
 
 /**
- * Deletes up to `limit` events of one kind older than `cutoff`, oldest first, with their content in the
- * same statement (content never outlives its event). One short transaction.
+ * Deletes up to `limit` expired events of one UTC day, across the given tenants and kinds, with their
+ * content in the same statement (content never outlives its event). The day's bounds prune the
+ * statement to one partition, so planning stays cheap however many days are kept; one short
+ * transaction per batch (row locks on old rows only: ingestion never waits). The delete triggers keep
+ * the rollups right. Returns what went, per tenant and kind.
  */
-export async function deleteExpiredEventsBatch(
+export async function deleteExpiredEventsOfDay(
   db: Db,
-  input: { tenantId: string; kind: RetentionKind; cutoff: Date; limit: number },
-): Promise<{ events: number; contents: number }> {
-  return inRetentionTx(db, input.tenantId, async (client) => {
-    const result = await client.query<{ events: number; contents: number }>(
-      `WITH victims AS (
-         SELECT occurred_at, id FROM events
-         WHERE tenant_id = $1 AND kind = $2 AND occurred_at < $3 ORDER BY occurred_at LIMIT $4
+  input: { day: string; slices: ExpiredSlice[]; limit: number },
+): Promise<{
+  events: { tenantId: string; kind: RetentionKind; count: number }[];
+  contents: { tenantId: string; count: number }[];
+}> {
+  const [from, to] = dayBounds(input.day);
+  return inRetentionTx(db, async (client) => {
+    const result = await client.query<{
+      what: "events" | "contents";
+      tenant_id: string;
+      kind: RetentionKind | null;
+      count: string;
+    }>(
+      `WITH expired AS (
+         SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS x(tenant_id, kind, before)
+       ), victims AS (
+         SELECT v.tenant_id, v.occurred_at, v.id FROM expired x
+         CROSS JOIN LATERAL (
+           SELECT e.tenant_id, e.occurred_at, e.id FROM events e
+           WHERE e.tenant_id = x.tenant_id AND e.kind = x.kind AND e.occurred_at >= $4 AND e.occurred_at < x.before
+             AND e.occurred_at < $5
+         ) v
+         LIMIT $6
        ), gone AS (
          DELETE FROM events e USING victims v
-         WHERE e.tenant_id = $1 AND e.occurred_at < $3 AND e.occurred_at = v.occurred_at AND e.id = v.id
-         RETURNING e.occurred_at, e.id
+         WHERE e.tenant_id = v.tenant_id AND e.occurred_at = v.occurred_at AND e.id = v.id
+           AND e.occurred_at >= $4 AND e.occurred_at < $5
+         RETURNING e.tenant_id, e.kind, e.occurred_at, e.id
        ), content AS (
          DELETE FROM event_contents c USING gone g
-         WHERE c.tenant_id = $1 AND c.occurred_at < $3 AND c.occurred_at = g.occurred_at AND c.event_id = g.id
-         RETURNING 1
+         WHERE c.tenant_id = g.tenant_id AND c.occurred_at = g.occurred_at AND c.event_id = g.id
+           AND c.occurred_at >= $4 AND c.occurred_at < $5
+         RETURNING c.tenant_id
        )
-       SELECT (SELECT count(*) FROM gone)::int AS events, (SELECT count(*) FROM content)::int AS contents`,
-      [input.tenantId, input.kind, input.cutoff, input.limit],
+       SELECT 'events' AS what, tenant_id, kind, count(*) AS count FROM gone GROUP BY tenant_id, kind
+       UNION ALL
+       SELECT 'contents', tenant_id, NULL, count(*) FROM content GROUP BY tenant_id`,
+      [
+        input.slices.map((s) => s.tenantId),
+        input.slices.map((s) => s.kind),
+        input.slices.map((s) => s.before),
+        from,
+        to,
+        input.limit,
+      ],
     );
-    return result.rows[0] ?? { events: 0, contents: 0 };
+    return {
+      events: result.rows
+        .filter((r) => r.what === "events")
+        .map((r) => ({ tenantId: r.tenant_id, kind: r.kind as RetentionKind, count: Number(r.count) })),
+      contents: result.rows.filter((r) => r.what === "contents").map((r) => ({ tenantId: r.tenant_id, count: Number(r.count) })),
+    };
+  });
+}
+
+/** Deletes up to `limit` content rows (questions, answers) of one UTC day older than each tenant's `before`. */
+export async function deleteExpiredContentOfDay(
+  db: Db,
+  input: { day: string; slices: { tenantId: string; before: Date }[]; limit: number },
+): Promise<{ tenantId: string; count: number }[]> {
+  const [from, to] = dayBounds(input.day);
+  return inRetentionTx(db, async (client) => {
+    const result = await client.query<{ tenant_id: string; count: string }>(
+      `WITH expired AS (
+         SELECT * FROM unnest($1::text[], $2::timestamptz[]) AS x(tenant_id, before)
+       ), victims AS (
+         SELECT v.tenant_id, v.occurred_at, v.event_id FROM expired x
+         CROSS JOIN LATERAL (
+           SELECT c.tenant_id, c.occurred_at, c.event_id FROM event_contents c
+           WHERE c.tenant_id = x.tenant_id AND c.occurred_at >= $3 AND c.occurred_at < x.before AND c.occurred_at < $4
+         ) v
+         LIMIT $5
+       ), gone AS (
+         DELETE FROM event_contents c USING victims v
+         WHERE c.tenant_id = v.tenant_id AND c.occurred_at = v.occurred_at AND c.event_id = v.event_id
+           AND c.occurred_at >= $3 AND c.occurred_at < $4
+         RETURNING c.tenant_id
+       )
+       SELECT tenant_id, count(*) AS count FROM gone GROUP BY tenant_id`,
+      [input.slices.map((s) => s.tenantId), input.slices.map((s) => s.before), from, to, input.limit],
+    );
+    return result.rows.map((r) => ({ tenantId: r.tenant_id, count: Number(r.count) }));
   });
 }
 

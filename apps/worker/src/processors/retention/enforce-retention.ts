@@ -1,20 +1,14 @@
 import type { Db } from "@logbook/db/client";
 import { insertEvents } from "@logbook/db/queries/events";
-import { deleteExpiredContentBatch, deleteExpiredEventsBatch } from "@logbook/db/queries/retention-run";
 import { listTenantRetention, type TenantRetentionView } from "@logbook/db/queries/retention-settings";
 import type { EnforceRetentionPayload } from "@logbook/shared/jobs/retention";
-import {
-  RETENTION_RUN_EVENT,
-  type RetentionCutoffs,
-  type RetentionField,
-  retentionCutoffs,
-  retentionKinds,
-} from "@logbook/shared/retention";
+import { RETENTION_RUN_EVENT, type RetentionCutoffs, type RetentionField, retentionCutoffs } from "@logbook/shared/retention";
 import type { JobContext } from "../../queue-definition";
 import { expireExportsProcessor } from "../exports/expire-exports";
+import { deleteExpiredRows } from "./delete-expired";
 import { dropExpiredPartitions } from "./drop-partitions";
 
-export const DEFAULT_RETENTION_BATCH = 5_000;
+export const DEFAULT_RETENTION_BATCH = 10_000;
 const RETENTION_LOCK_ID = 7_150_007;
 
 export interface RetentionRunOptions {
@@ -23,7 +17,7 @@ export interface RetentionRunOptions {
   /** Only these tenants (tests on a shared database; a partition holding others stays). */
   tenantIds?: string[];
   /** Called after each committed batch (tests stop a run half-way from here). */
-  afterBatch?: (batch: { tenantId: string; field: RetentionField; rows: number }) => void | Promise<void>;
+  afterBatch?: (batch: { day: string; rows: number }) => void | Promise<void>;
 }
 
 export interface RetentionRunResult {
@@ -78,33 +72,15 @@ async function runRetention(context: JobContext, now: Date, options: RetentionRu
   for (const [tenantId, c] of dropped.byTenant)
     for (const [field, n] of Object.entries(c)) add(tenantId, field as RetentionField, n);
 
-  const batchSize = options.batchSize ?? DEFAULT_RETENTION_BATCH;
   const started = performance.now();
-  let batchedRows = 0;
-  for (const [tenantId, r] of retention) {
-    if (!inScope(tenantId) || r.legalHold) continue;
-    const cutoffs = retentionCutoffs(r.days, now);
-    const batch = async (field: RetentionField, run: () => Promise<{ rows: number; contents?: number }>) => {
-      for (;;) {
-        const { rows, contents = 0 } = await run();
-        add(tenantId, field, rows);
-        add(tenantId, "interaction_content", contents);
-        batchedRows += rows + contents;
-        if (rows > 0) await options.afterBatch?.({ tenantId, field, rows });
-        if (rows < batchSize) break;
-      }
-    };
-    // Content first: questions and answers go at their own, earlier cutoff; the event rows stay.
-    await batch("interaction_content", async () => ({
-      rows: await deleteExpiredContentBatch(db, { tenantId, cutoff: cutoffs.interaction_content, limit: batchSize }),
-    }));
-    for (const kind of retentionKinds) {
-      await batch(kind, async () => {
-        const n = await deleteExpiredEventsBatch(db, { tenantId, kind, cutoff: cutoffs[kind], limit: batchSize });
-        return { rows: n.events, contents: n.contents };
-      });
-    }
-  }
+  const batchedRows = await deleteExpiredRows(db, {
+    retention,
+    now,
+    inScope,
+    batchSize: options.batchSize ?? DEFAULT_RETENTION_BATCH,
+    add,
+    afterBatch: options.afterBatch,
+  });
   const batchedSeconds = (performance.now() - started) / 1000;
 
   for (const [tenantId, c] of counts) {

@@ -1,0 +1,233 @@
+// `pnpm bench retention`: events over 60 days across tenants on three plans (free, team, business), one
+// retention run of the worker's job (whole partitions dropped where every tenant's retention has passed,
+// bounded batch deletes elsewhere), its timings, the event store's size before and after, and ingest
+// through the real API process while the run goes compared with ingest alone.
+// Options: --events N (default 2,000,000; the issue's figure is --events 10000000, ≈ 10 min to seed on
+// 2 cores), --tenants N (default 60), --seconds N (ingest-alone window, default 10).
+import { once } from "node:events";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createDb } from "@logbook/db/client";
+import { createApiKey } from "@logbook/db/queries/api-keys";
+import { compactRollups } from "@logbook/db/queries/event-rollups";
+import { assignTenantPlan, updatePlanRetention } from "@logbook/db/queries/retention-settings";
+import { createRandom } from "@logbook/db/seed/random";
+import { startTestServices } from "@logbook/db/testing";
+import { localExportStore } from "@logbook/shared/node/export-store";
+import pg from "pg";
+import copyStreams from "pg-copy-streams";
+import { enforceRetentionProcessor } from "../../apps/worker/src/processors/retention/enforce-retention";
+import type { JobContext } from "../../apps/worker/src/queue-definition";
+import { startApiProcess } from "./_api-process";
+import { benchEvents } from "./_events";
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+
+const DAY = 86_400_000;
+const PLANS = ["free", "team", "business"] as const;
+// Retention set by the operator for this run, so that 60 days hold every case: days past every
+// plan (dropped whole), days some plans still keep (batched deletes), days every plan keeps.
+const RETENTION = {
+  free: { user_activity: 7, system: 7, interaction: 7, interaction_content: 3 },
+  team: { user_activity: 21, system: 14, interaction: 21, interaction_content: 7 },
+  business: { user_activity: 45, system: 30, interaction: 45, interaction_content: 14 },
+};
+const COLS =
+  "tenant_id, id, occurred_at, kind, type, status, actor_id, actor_email, source, model, input_tokens, output_tokens, has_content, metadata";
+
+function uuid7(ms: number, r: ReturnType<typeof createRandom>) {
+  const hex = ms.toString(16).padStart(12, "0");
+  const rnd = () =>
+    Math.floor(r.next() * 0x10000)
+      .toString(16)
+      .padStart(4, "0");
+  return `${hex.slice(0, 8)}-${hex.slice(8)}-7${rnd().slice(1)}-${(0x8000 | Math.floor(r.next() * 0x3fff)).toString(16)}-${rnd()}${rnd()}${rnd()}`;
+}
+
+async function seed(databaseUrl: string, total: number, tenants: number, now: number) {
+  const admin = new pg.Client({ connectionString: databaseUrl });
+  await admin.connect();
+  await admin.query(
+    "SELECT logbook_ensure_partitions(((now() AT TIME ZONE 'UTC')::date - 61), ((now() AT TIME ZONE 'UTC')::date + 1))",
+  );
+  await admin.end();
+  const started = performance.now();
+  const streams = 2;
+  await Promise.all(
+    Array.from({ length: streams }, async (_, s) => {
+      const r = createRandom(4000 + s);
+      const client = new pg.Client({ connectionString: databaseUrl });
+      const contentClient = new pg.Client({ connectionString: databaseUrl });
+      await Promise.all([client.connect(), contentClient.connect()]);
+      const events = client.query(copyStreams.from(`COPY events (${COLS}) FROM STDIN`));
+      const copy = contentClient.query(
+        copyStreams.from("COPY event_contents (tenant_id, event_id, occurred_at, question, answer) FROM STDIN"),
+      );
+      let chunk = "";
+      let contents = "";
+      for (let i = s; i < total; i += streams) {
+        const tenant = `tenant_${r.int(0, tenants - 1)}`;
+        const at = now - Math.floor(r.next() * 60 * DAY);
+        const kind = r.weighted([
+          ["interaction", 5],
+          ["user_activity", 3],
+          ["system", 2],
+        ] as const);
+        const id = uuid7(at, r);
+        const iso = new Date(at).toISOString();
+        const user = r.int(1, 2000);
+        const interaction = kind === "interaction";
+        chunk += `${tenant}\t${id}\t${iso}\t${kind}\t${interaction ? "ai.interaction" : kind === "system" ? "sync.dbt.finished" : "user.login"}\tsuccess\tu_${user}\tuser${user}@example.com\tbench\t${interaction ? "openai/gpt-5-mini" : "\\N"}\t${interaction ? r.int(100, 4000) : "\\N"}\t${interaction ? r.int(50, 2000) : "\\N"}\t${interaction}\t{"region": "${r.pick(["eu", "us"])}", "latency_ms": ${r.int(50, 5000)}}\n`;
+        if (interaction)
+          contents += `${tenant}\t${id}\t${iso}\tWhat is a trust flag for table ${r.int(1, 9999)}?\tA trust flag marks a table whose freshness and tests pass.\n`;
+        if (chunk.length > 1 << 20) {
+          if (!events.write(chunk)) await once(events, "drain");
+          chunk = "";
+        }
+        if (contents.length > 1 << 20) {
+          if (!copy.write(contents)) await once(copy, "drain");
+          contents = "";
+        }
+        if (s === 0 && i % 1_000_000 === 0 && i > 0)
+          console.log(`  seeded ~${i.toLocaleString()} events (${Math.round((performance.now() - started) / 1000)} s)`);
+      }
+      events.end(chunk);
+      copy.end(contents);
+      await Promise.all([once(events, "finish"), once(copy, "finish")]);
+      await Promise.all([client.end(), contentClient.end()]);
+    }),
+  );
+  console.log(
+    `seeded ${total.toLocaleString()} events over 60 days across ${tenants} tenants in ${Math.round((performance.now() - started) / 1000)} s`,
+  );
+}
+
+/**
+ * Events and content on disk (tables and indexes) in the seeded days older than two days: what
+ * retention works on, leaving out the recent partitions the ingest clients write to during the run.
+ */
+async function storeMb(pool: pg.Pool, now: number): Promise<number> {
+  const { rows } = await pool.query<{ bytes: string }>(
+    `SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) AS bytes FROM pg_class c
+     WHERE c.relkind = 'r' AND c.relname ~ '^(events|event_contents)_p[0-9]{8}$'
+       AND to_date(substring(c.relname from '[0-9]{8}$'), 'YYYYMMDD') < $1::date - 2`,
+    [new Date(now).toISOString().slice(0, 10)],
+  );
+  return Math.round(Number(rows[0]!.bytes) / 1024 / 1024);
+}
+
+/** 4 clients posting batches of 500 until `until()` says stop; returns events/s. */
+async function ingest(url: string, key: string, until: () => boolean, seed: number): Promise<number> {
+  let accepted = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: 4 }, async (_, c) => {
+      for (let i = 0; !until(); i++) {
+        const body = JSON.stringify({ events: benchEvents(500, seed * 1_000_000 + c * 100_000 + i) });
+        const res = await fetch(`${url}/v1/events`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+          body,
+        });
+        const json = (await res.json()) as { accepted?: number };
+        if (res.status === 200) accepted += json.accepted ?? 0;
+      }
+    }),
+  );
+  return accepted / ((performance.now() - started) / 1000);
+}
+
+export async function run() {
+  const total = arg("events", 2_000_000);
+  const tenants = arg("tenants", 60);
+  const seconds = arg("seconds", 10);
+  const services = await startTestServices("bench_retention", process.env);
+  const { db, pool, close } = createDb(services.databaseUrl, { max: 8, application: "logbook-bench-retention" });
+  const now = Date.now();
+  const api = await startApiProcess({
+    DATABASE_URL: services.databaseUrl,
+    REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+    LOGBOOK_QUEUE_PREFIX: `bench-${Date.now()}`,
+  });
+  try {
+    await seed(services.databaseUrl, total, tenants, now);
+    for (const plan of PLANS) await updatePlanRetention(db, { planId: plan, retention: RETENTION[plan], updatedBy: "bench" });
+    for (let t = 0; t < tenants; t++)
+      await assignTenantPlan(db, { tenantId: `tenant_${t}`, plan: PLANS[t % 3]!, updatedBy: "bench" });
+    await assignTenantPlan(db, { tenantId: "bench_ingest", plan: "enterprise", updatedBy: "bench" });
+    const { key } = await createApiKey(db, { tenantId: "bench_ingest", name: "bench" });
+    const t0 = performance.now();
+    await compactRollups(db);
+    await pool.query("ANALYZE events");
+    await pool.query("ANALYZE event_contents");
+    console.log(`rollups compacted and tables analysed in ${Math.round((performance.now() - t0) / 1000)} s`);
+    console.log(`plans: ${PLANS.map((p) => `${p} ${JSON.stringify(RETENTION[p])}`).join("; ")}`);
+
+    // Ingest alone (after a warm-up).
+    await ingest(
+      api.url,
+      key,
+      (
+        (end) => () =>
+          performance.now() > end
+      )(performance.now() + 2000),
+      1,
+    );
+    const aloneEnd = performance.now() + seconds * 1000;
+    const alone = await ingest(api.url, key, () => performance.now() > aloneEnd, 2);
+    console.log(`ingest alone: ${Math.round(alone)} events/s`);
+
+    const before = await storeMb(pool, now);
+    const context: JobContext = {
+      db,
+      log: () => {},
+      exportStore: localExportStore(await mkdtemp(join(tmpdir(), "logbook-bench-exports-"))),
+      enqueue: async () => {},
+      jobState: async () => "unknown",
+      job: {} as JobContext["job"],
+    };
+    let done = false;
+    const during = ingest(api.url, key, () => done, 3);
+    const runStarted = performance.now();
+    const result = await enforceRetentionProcessor({}, context, new Date(now)).finally(() => {
+      done = true;
+    });
+    const runSeconds = (performance.now() - runStarted) / 1000;
+    const duringRate = await during;
+    const after = await storeMb(pool, now);
+
+    const dropped = result.partitionsDropped.filter((t) => t.startsWith("events_")).length;
+    const figures = {
+      partition_drop_s_max: Number(Math.max(0, ...result.partitionDropSeconds).toFixed(3)),
+      batched_delete_rows_per_s: Math.round(result.batchedRows / Math.max(result.batchedSeconds, 0.001)),
+      ingest_during_ratio: Number((duringRate / alone).toFixed(3)),
+      table_mb_before: before,
+      table_mb_after: after,
+    };
+    console.log(
+      `retention run: ${runSeconds.toFixed(1)} s; ${dropped} days dropped whole (${result.partitionsDropped.length} tables), slowest ${figures.partition_drop_s_max} s, median ${median(result.partitionDropSeconds).toFixed(3)} s`,
+    );
+    console.log(
+      `batched deletes: ${result.batchedRows.toLocaleString()} rows (events and content) in ${result.batchedSeconds.toFixed(1)} s = ${figures.batched_delete_rows_per_s.toLocaleString()} rows/s`,
+    );
+    console.log(`ingest during the run: ${Math.round(duringRate)} events/s = ${figures.ingest_during_ratio} × alone`);
+    console.log(
+      `events + content on disk (days older than 2 days): ${before} MB before, ${after} MB after (space of batch-deleted rows is reused after vacuum, not returned to the OS)`,
+    );
+    return figures;
+  } finally {
+    await api.stop();
+    await close();
+    await services.stop();
+  }
+}
+
+function median(values: number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
