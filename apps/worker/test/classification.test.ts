@@ -116,6 +116,17 @@ describe("classification", () => {
 
     // A retried job finds nothing left to label and changes nothing.
     expect((await labelInteractions(database.db, { tenantId: tenant, ids })).changed).toBe(0);
+
+    // The rollups (statement triggers on UPDATE) moved the counts to the new labels.
+    await database.db.execute(sql`SELECT logbook_compact_rollups()`);
+    const facets = async (from: string) =>
+      (
+        await database.db.execute<{ intent: string | null; response_type: string | null; n: number }>(
+          sql.raw(`SELECT intent, response_type, ${from === "events" ? "count(*)" : "sum(events)"}::int AS n FROM ${from}
+                   WHERE tenant_id = '${tenant}' GROUP BY 1, 2 HAVING ${from === "events" ? "count(*)" : "sum(events)"} <> 0 ORDER BY 1, 2`),
+        )
+      ).rows;
+    expect(await facets("event_rollups")).toEqual(await facets("events"));
   });
 
   it("precedence: client > feedback > model, for intent and sentiment, also across a reclassify", async () => {

@@ -2,6 +2,14 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { withTenant } from "../tenant";
 
+/** Forgets applied feedback after a day and feedback whose interaction never arrived after 30 days. */
+export async function pruneInteractionFeedback(db: Db): Promise<number> {
+  const result = await db.execute(sql`
+    DELETE FROM interaction_feedback
+    WHERE (applied_at IS NOT NULL AND applied_at < now() - interval '1 day') OR created_at < now() - interval '30 days'`);
+  return result.rowCount ?? 0;
+}
+
 /** Tenants with feedback not yet applied (received in the last 30 days; older unresolved feedback is dropped). */
 export async function tenantsWithPendingFeedback(db: Db): Promise<string[]> {
   const result = await db.execute<{ tenant_id: string }>(sql`

@@ -1,6 +1,10 @@
 import { tenantsWithUnlabelled, unlabelledInteractionIds } from "@logbook/db/queries/classification";
 import { failClassificationRun, staleClassificationRuns } from "@logbook/db/queries/classification-runs";
-import { applyPendingFeedback, tenantsWithPendingFeedback } from "@logbook/db/queries/interaction-feedback";
+import {
+  applyPendingFeedback,
+  pruneInteractionFeedback,
+  tenantsWithPendingFeedback,
+} from "@logbook/db/queries/interaction-feedback";
 import {
   type ClassificationUpkeepPayload,
   MAX_CLASSIFICATION_BATCH,
@@ -19,7 +23,8 @@ const SWEEP_BATCHES_PER_TENANT = 20;
  * Feedback: applies pending feedback of every tenant to its interactions (feedback that arrived
  * before its interaction waits here until the interaction does).
  * Sweep: labels interactions a lost hand-off left unlabelled, and re-queues reclassify runs whose
- * job is gone (marks them failed when BullMQ gave up).
+ * job is gone (marks them failed when BullMQ gave up), and forgets feedback that was applied or
+ * whose interaction never came.
  */
 export async function classificationUpkeepProcessor(payload: ClassificationUpkeepPayload, context: JobContext, now = new Date()) {
   const { db, log } = context;
@@ -60,5 +65,6 @@ export async function classificationUpkeepProcessor(payload: ClassificationUpkee
       await failClassificationRun(db, { tenantId: run.tenantId, id: run.id, error: "the reclassify job failed too often" });
     }
   }
-  return { swept, requeued };
+  const pruned = await pruneInteractionFeedback(db);
+  return { swept, requeued, pruned };
 }
