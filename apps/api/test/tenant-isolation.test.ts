@@ -24,6 +24,8 @@ describe("tenant isolation", () => {
   let bInviteeEmail: string;
   let bApiKeyId: string;
   let bEventId: string;
+  let bExportId: string;
+  let bScheduleId: string;
   /** Strings that must never appear in an answer given to A's owner about B. */
   let secretsOfB: string[];
 
@@ -44,6 +46,15 @@ describe("tenant isolation", () => {
       "apiKeys.list": {},
       "apiKeys.create": { name: "intruder key" },
       "apiKeys.revoke": { id: bApiKeyId },
+      "exports.create": { format: "csv" },
+      "exports.list": {},
+      "exports.get": { id: bExportId },
+      "exports.cancel": { id: bExportId },
+      "exports.downloadLink": { id: bExportId },
+      "exports.schedules.list": {},
+      "exports.schedules.create": { name: "intruder schedule", frequency: "daily", timeOfDay: "03:00", timeZone: "UTC" },
+      "exports.schedules.update": { id: bScheduleId, changes: { name: "taken over" } },
+      "exports.schedules.delete": { id: bScheduleId },
       "settings.getPrivacy": {},
       "settings.updatePrivacy": { redactEmails: true, customPatterns: ["intruder-\\d+"] },
       "retention.get": {},
@@ -68,7 +79,15 @@ describe("tenant isolation", () => {
     const events = await auditTrail(db, b.org.id);
     const keys = ok(await b.client.query<{ id: string; status: string }[]>("apiKeys.list", { orgId: b.org.id }));
     const { privacy } = await getTenantSettings(db, { tenantId: b.org.id });
+    const exportsOfB = ok(await b.client.query<{ id: string; status: string }[]>("exports.list", { orgId: b.org.id }));
+    const schedulesOfB = ok(
+      await b.client.query<{ id: string; name: string; enabled: boolean }[]>("exports.schedules.list", { orgId: b.org.id }),
+    );
     return {
+      exports: (Array.isArray(exportsOfB) ? exportsOfB : (exportsOfB as { items: { id: string; status: string }[] }).items).map(
+        (e) => [e.id, e.status === "running" ? "queued" : e.status],
+      ),
+      schedules: schedulesOfB.map((s) => [s.id, s.name, s.enabled]),
       privacy,
       members: members.members.map((m) => [m.id, m.role]),
       invitations: members.invitations.map((i) => [i.id, i.status]),
@@ -99,6 +118,16 @@ describe("tenant isolation", () => {
     ).invitationId;
     bApiKeyId = ok(await b.client.mutate<{ apiKey: { id: string } }>("apiKeys.create", { orgId: b.org.id, name: "B ingest key" }))
       .apiKey.id;
+    bExportId = ok(await b.client.mutate<{ id: string }>("exports.create", { orgId: b.org.id, format: "jsonl" })).id;
+    bScheduleId = ok(
+      await b.client.mutate<{ id: string }>("exports.schedules.create", {
+        orgId: b.org.id,
+        name: "B nightly",
+        frequency: "daily",
+        timeOfDay: "02:00",
+        timeZone: "UTC",
+      }),
+    ).id;
     const bEvent = await db.execute(sql`SELECT id::text AS id FROM events WHERE tenant_id = ${b.org.id} LIMIT 1`);
     bEventId = (bEvent.rows[0] as { id: string }).id;
     // Some activity in A too, so "A's events" is not trivially empty.
@@ -138,6 +167,15 @@ describe("tenant isolation", () => {
         "events.options",
         "events.stats",
         "events.usage",
+        "exports.cancel",
+        "exports.create",
+        "exports.downloadLink",
+        "exports.get",
+        "exports.list",
+        "exports.schedules.create",
+        "exports.schedules.delete",
+        "exports.schedules.list",
+        "exports.schedules.update",
         "members.cancelInvitation",
         "members.invite",
         "members.list",
