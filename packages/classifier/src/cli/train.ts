@@ -12,7 +12,10 @@ const out = new URL("../../model/intent-model.json", import.meta.url).pathname;
 const trainedOn = hash32(trainSet.map((e) => `${e.intent}\t${e.text}`).join("\n")).toString(16);
 // One key per line, arrays inline: the layout biome gives JSON, so the file passes the lint as written.
 const body = Object.entries({ ...model, trainedOn, examples: trainSet.length })
-  .map(([k, v]) => `  ${JSON.stringify(k)}: ${Array.isArray(v) ? `[${v.map((x) => JSON.stringify(x)).join(", ")}]` : JSON.stringify(v)}`)
+  .map(
+    ([k, v]) =>
+      `  ${JSON.stringify(k)}: ${Array.isArray(v) ? `[${v.map((x) => JSON.stringify(x)).join(", ")}]` : JSON.stringify(v)}`,
+  )
   .join(",\n");
 writeFileSync(out, `{\n${body}\n}\n`);
 console.log(
