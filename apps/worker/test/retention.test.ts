@@ -20,8 +20,13 @@ import { collectingLog, services } from "./helpers";
 const DAY = 86_400_000;
 let database: DbHandle;
 let context: JobContext;
-// Whole seconds, so instants one second either side of a cutoff are exact in Postgres (µs) and JS (ms).
-const now = new Date(Math.floor(Date.now() / 1000) * 1000);
+// The run's `now` is 1,000 days ahead: other test files' workers run retention at the real time on the
+// same database, and must find nothing of these tenants expired. Whole seconds, so instants one second
+// either side of a cutoff are exact in Postgres (µs) and JS (ms).
+const now = new Date(Math.floor(Date.now() / 1000) * 1000 + 1000 * DAY);
+/** The UTC day `daysBefore` days before `now`, YYYY-MM-DD, and its partition suffix. */
+const dayBefore = (daysBefore: number) => new Date(now.getTime() - daysBefore * DAY).toISOString().slice(0, 10);
+const suffix = (day: string) => day.replaceAll("-", "");
 const uid = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 const at = (msBeforeNow: number) => new Date(now.getTime() - msBeforeNow).toISOString();
 
@@ -221,30 +226,31 @@ describe("whole partitions", () => {
     const a = `t_ret_pa_${uid()}`;
     const b = `t_ret_pb_${uid()}`;
     const held = `t_ret_ph_${uid()}`;
-    await pool().query("SELECT logbook_ensure_partitions('2021-02-01', '2021-02-02')");
+    const [d1, d2] = [dayBefore(401), dayBefore(400)] as [string, string];
+    await pool().query("SELECT logbook_ensure_partitions($1::date, $2::date)", [d1, d2]);
     await setLegalHold(database.db, { tenantId: held, hold: true, updatedBy: "test" });
     await insertEvents(database.db, {
       tenantId: a,
       events: [
-        { kind: "user_activity", type: "login", occurredAt: "2021-02-01T10:00:00Z", actorId: "u1" },
-        { kind: "interaction", type: "ai", occurredAt: "2021-02-01T23:59:59Z", question: "q", answer: "a" },
+        { kind: "user_activity", type: "login", occurredAt: `${d1}T10:00:00Z`, actorId: "u1" },
+        { kind: "interaction", type: "ai", occurredAt: `${d1}T23:59:59Z`, question: "q", answer: "a" },
       ],
     });
-    await insertEvents(database.db, { tenantId: b, events: [{ kind: "system", type: "x", occurredAt: "2021-02-02T05:00:00Z" }] });
+    await insertEvents(database.db, { tenantId: b, events: [{ kind: "system", type: "x", occurredAt: `${d2}T05:00:00Z` }] });
     await insertEvents(database.db, {
       tenantId: held,
-      events: [{ kind: "system", type: "x", occurredAt: "2021-02-02T06:00:00Z" }],
+      events: [{ kind: "system", type: "x", occurredAt: `${d2}T06:00:00Z` }],
     });
-    expect(await rollupEvents(a, "2021-02-01")).toBe(2);
+    expect(await rollupEvents(a, d1)).toBe(2);
 
     const result = await run([a, b, held]);
-    expect(result.partitionsDropped).toEqual(expect.arrayContaining(["events_p20210201", "event_contents_p20210201"]));
-    expect(await exists("events_p20210201")).toBe(false);
-    expect(await exists("event_contents_p20210201")).toBe(false);
-    expect(await rollupEvents(a, "2021-02-01")).toBe(0);
+    expect(result.partitionsDropped).toEqual(expect.arrayContaining([`events_p${suffix(d1)}`, `event_contents_p${suffix(d1)}`]));
+    expect(await exists(`events_p${suffix(d1)}`)).toBe(false);
+    expect(await exists(`event_contents_p${suffix(d1)}`)).toBe(false);
+    expect(await rollupEvents(a, d1)).toBe(0);
     expect((await runEvents(a))[0]?.deleted).toEqual({ user_activity: 1, system: 0, interaction: 1, interaction_content: 1 });
     // The next day holds a tenant on legal hold: it stays, and the other tenant's rows go in a batch.
-    expect(await exists("events_p20210202")).toBe(true);
+    expect(await exists(`events_p${suffix(d2)}`)).toBe(true);
     expect(await kept(b)).toEqual([]);
     expect(await kept(held)).toHaveLength(1);
   });
@@ -252,21 +258,22 @@ describe("whole partitions", () => {
   it("finishes a drop a stopped run left detached, and re-attaches a detached day that still holds kept rows", async () => {
     const a = `t_ret_da_${uid()}`;
     const held = `t_ret_dh_${uid()}`;
-    await pool().query("SELECT logbook_ensure_partitions('2021-03-01', '2021-03-02')");
+    const [d1, d2] = [dayBefore(501), dayBefore(500)] as [string, string];
+    await pool().query("SELECT logbook_ensure_partitions($1::date, $2::date)", [d1, d2]);
     await setLegalHold(database.db, { tenantId: held, hold: true, updatedBy: "test" });
-    await insertEvents(database.db, { tenantId: a, events: [{ kind: "system", type: "x", occurredAt: "2021-03-01T12:00:00Z" }] });
+    await insertEvents(database.db, { tenantId: a, events: [{ kind: "system", type: "x", occurredAt: `${d1}T12:00:00Z` }] });
     await insertEvents(database.db, {
       tenantId: held,
-      events: [{ kind: "system", type: "x", occurredAt: "2021-03-02T12:00:00Z" }],
+      events: [{ kind: "system", type: "x", occurredAt: `${d2}T12:00:00Z` }],
     });
     // What a run stopped between detaching and dropping leaves behind.
-    await pool().query("ALTER TABLE events DETACH PARTITION events_p20210301 CONCURRENTLY");
-    await pool().query("ALTER TABLE events DETACH PARTITION events_p20210302 CONCURRENTLY");
+    await pool().query(`ALTER TABLE events DETACH PARTITION events_p${suffix(d1)} CONCURRENTLY`);
+    await pool().query(`ALTER TABLE events DETACH PARTITION events_p${suffix(d2)} CONCURRENTLY`);
 
     await run([a, held]);
-    expect(await exists("events_p20210301")).toBe(false);
-    expect(await rollupEvents(a, "2021-03-01")).toBe(0);
-    const attached = await pool().query("SELECT 1 FROM pg_inherits WHERE inhrelid = 'events_p20210302'::regclass");
+    expect(await exists(`events_p${suffix(d1)}`)).toBe(false);
+    expect(await rollupEvents(a, d1)).toBe(0);
+    const attached = await pool().query(`SELECT 1 FROM pg_inherits WHERE inhrelid = 'events_p${suffix(d2)}'::regclass`);
     expect(attached.rowCount).toBe(1);
     expect(await kept(held)).toHaveLength(1);
   });
