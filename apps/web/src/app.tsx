@@ -3,7 +3,6 @@ import { Redirect, Route, Switch, useSearch } from "wouter";
 import { AppShell } from "./components/app-shell";
 import { RequireAuth } from "./components/require-auth";
 import { ApiKeysPage } from "./pages/api-keys";
-import { ExportsPage } from "./pages/exports";
 import { HomePage } from "./pages/home";
 import { InvitePage } from "./pages/invite";
 import { MembersPage } from "./pages/members";
@@ -16,13 +15,15 @@ import { SignUpPage } from "./pages/sign-up";
 import { TenantsPage } from "./pages/tenants";
 import { Spinner } from "./components/states";
 import { lazyPage } from "./lib/lazy-page";
-import { isLogView, lastLogView } from "./lib/log-url";
+import { isLogView, lastLogView } from "./lib/log-views";
 
 // The log views are the heaviest pages: loaded when first opened — right away, while the session
 // is being checked, when the app starts on one.
 const { Page: LogViewPage, preload: loadLogViewPage } = lazyPage(() => import("./pages/logs/log-view-page"));
 if (/^\/o\/[^/]+\/(logs|activity)/.test(window.location.pathname)) void loadLogViewPage();
 const UsagePage = lazy(() => import("./pages/usage/usage-page"));
+// Not on the first page's path: its forms (and zod) load when it is opened.
+const ExportsPage = lazy(() => import("./pages/exports").then((m) => ({ default: m.ExportsPage })));
 
 /** Routes: the URL is the state. Everything but sign-in, sign-up and invitations needs a session. */
 export function App() {
@@ -61,7 +62,13 @@ export function App() {
                     </Route>
                     <Route path="/members">{() => <MembersPage orgId={params.orgId} />}</Route>
                     <Route path="/api-keys">{() => <ApiKeysPage orgId={params.orgId} />}</Route>
-                    <Route path="/exports">{() => <ExportsPage orgId={params.orgId} />}</Route>
+                    <Route path="/exports">
+                      {() => (
+                        <Suspense fallback={<Spinner label="Loading…" />}>
+                          <ExportsPage orgId={params.orgId} />
+                        </Suspense>
+                      )}
+                    </Route>
                     <Route path="/privacy">{() => <PrivacyPage orgId={params.orgId} />}</Route>
                     <Route path="/retention">{() => <RetentionPage orgId={params.orgId} />}</Route>
                     <Route path="/usage">

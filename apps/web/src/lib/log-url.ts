@@ -17,8 +17,9 @@ import {
  * Defaults (period 24h, order desc) are left out; paging (`limit`, `cursor`) never appears.
  */
 
-export type LogView = "user-activity" | "system" | "interactions";
-export const logViews: readonly LogView[] = ["user-activity", "system", "interactions"];
+import { isLogView, type LogView, lastLogView, logViews, rememberLogView } from "./log-views";
+
+export { isLogView, type LogView, lastLogView, logViews, rememberLogView };
 
 /** The filter a log view's URL holds: everything but paging. */
 export type LogFilter = Omit<EventFilter, "limit" | "cursor">;
@@ -113,10 +114,6 @@ export function logViewHref(orgId: string, view: LogView, filter: Partial<EventF
   return `/o/${encodeURIComponent(orgId)}/logs/${view}${logSearchString(rest, eventId)}`;
 }
 
-export function isLogView(value: string | undefined): value is LogView {
-  return (logViews as readonly (string | undefined)[]).includes(value);
-}
-
 export interface ParsedLogSearch {
   filter: LogFilter;
   eventId: string | undefined;
@@ -175,25 +172,4 @@ function stripPaging({ limit: _limit, cursor: _cursor, ...filter }: EventFilter)
 /** The filter of a log view with nothing set: last 24 hours, newest first. */
 export function defaultLogFilter(): LogFilter {
   return stripPaging(eventFilterSchema.parse({}));
-}
-
-const lastViewKey = "logbook.last-log-view";
-
-export function rememberLogView(view: LogView) {
-  try {
-    localStorage.setItem(lastViewKey, view);
-  } catch {
-    // Not essential.
-  }
-}
-
-/** The log view this browser opened last (the organization's start page), else user activity. */
-export function lastLogView(): LogView {
-  try {
-    const stored = localStorage.getItem(lastViewKey);
-    if (stored === "interactions" || stored === "system" || stored === "user-activity") return stored;
-  } catch {
-    // Fall through.
-  }
-  return "user-activity";
 }
