@@ -43,42 +43,56 @@ export function PlanRetentionRow({ plan }: { plan: PlanRow }) {
     if (isPlan(plan.id)) save.mutate({ planId: plan.id, retention });
   }
 
+  // "retention.interaction_content: must be …" → "Interaction content: must be …"
+  const problem = save.isError
+    ? errorMessage(save.error).replace(/retention\.(\w+):/g, (_, f: keyof RetentionDays) => `${retentionFieldLabels[f] ?? f}:`)
+    : null;
+
   return (
-    <tr>
-      <td>
-        <strong>{plan.name}</strong>
-      </td>
-      {retentionFields.map((f) => (
-        <td key={f} className="num">
-          <input
-            type="number"
-            min={1}
-            step={1}
-            required
-            style={inputStyle}
-            aria-label={`${plan.name}: ${retentionFieldLabels[f]} (days)`}
-            value={values[f]}
-            form={`plan-${plan.id}`}
-            onChange={(e) => {
-              setSaved(false);
-              setValues({ ...values, [f]: e.target.value });
-            }}
-          />
+    <>
+      <tr>
+        <td>
+          <strong>{plan.name}</strong>
         </td>
-      ))}
-      <td className="num muted">{plan.exportFileDays}</td>
-      <td className="num muted">{plan.apiRequestsPerSecond}</td>
-      <td className="actions">
-        <form id={`plan-${plan.id}`} onSubmit={onSubmit} aria-label={`${plan.name} retention`}>
-          <button type="submit" className="button" disabled={!dirty || save.isPending}>
-            {save.isPending ? "Saving…" : "Save"}
-          </button>
-          <span role="status" className="muted small">
-            {saved && !dirty ? " Saved" : ""}
-          </span>
-          {save.isError ? <FormError message={errorMessage(save.error)} /> : null}
-        </form>
-      </td>
-    </tr>
+        {retentionFields.map((f) => (
+          <td key={f} className="num">
+            <input
+              type="number"
+              min={1}
+              step={1}
+              required
+              style={inputStyle}
+              aria-label={`${plan.name}: ${retentionFieldLabels[f]} (days)`}
+              value={values[f]}
+              form={`plan-${plan.id}`}
+              onChange={(e) => {
+                setSaved(false);
+                save.reset();
+                setValues({ ...values, [f]: e.target.value });
+              }}
+            />
+          </td>
+        ))}
+        <td className="num muted">{plan.exportFileDays}</td>
+        <td className="num muted">{plan.apiRequestsPerSecond}</td>
+        <td className="actions">
+          <form id={`plan-${plan.id}`} onSubmit={onSubmit} aria-label={`${plan.name} retention`}>
+            <button type="submit" className="button" disabled={!dirty || save.isPending}>
+              {save.isPending ? "Saving…" : "Save"}
+            </button>
+            <span role="status" className="muted small">
+              {saved && !dirty ? " Saved" : ""}
+            </span>
+          </form>
+        </td>
+      </tr>
+      {problem ? (
+        <tr>
+          <td colSpan={retentionFields.length + 4}>
+            <FormError message={`${plan.name}: ${problem}`} />
+          </td>
+        </tr>
+      ) : null}
+    </>
   );
 }
