@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream";
 import type { ExportColumn, ExportFilter } from "@logbook/shared/exports";
 import type { ContentAccess } from "@logbook/shared/permissions";
 import { type SQL, sql } from "drizzle-orm";
@@ -5,6 +6,7 @@ import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Db } from "../client";
 import { eventContents, events } from "../schema/events";
 import { withTenant } from "../tenant";
+import { copyOut } from "./copy-out";
 import { matchingActorKeys } from "./event-actors";
 import { compileEventFilter } from "./event-filter-sql";
 
@@ -181,4 +183,50 @@ export async function streamExportRows(db: Db, input: ExportRowsInput, handler: 
     },
     { isolationLevel: "repeatable read" },
   );
+}
+
+/**
+ * A CSV cell as COPY's CSV output writes it: text neutralised against formulas (a leading = + - @ tab
+ * or CR gets an apostrophe, as csvCell does); numbers, uuids and timestamps as text; booleans as
+ * true/false; JSON as its text. COPY quotes what needs quoting (RFC 4180) itself.
+ */
+function copyCell(column: ExportColumn, value: SQL): SQL {
+  if (plainColumns.has(column) || jsonColumns.has(column)) return sql`(${value})::text`;
+  return sql`(CASE WHEN left(${value}, 1) IN ('=', '+', '-', '@', E'\t', E'\r') THEN '''' || ${value} ELSE ${value} END)`;
+}
+
+/**
+ * The export's rows as CSV records (no header, LF line ends) streamed by one COPY … TO STDOUT in one
+ * repeatable-read snapshot: Postgres renders and quotes the cells, Node only moves bytes. For content
+ * the caller may read as stored ("full") or not at all ("none"); redacted content goes through
+ * streamExportRows, where the worker redacts each value.
+ */
+export async function streamExportCsv(
+  db: Db,
+  input: Omit<ExportRowsInput, "shape" | "batchSize"> & { onEstimate?(rows: number): Promise<void> | void },
+): Promise<Readable> {
+  const { tenantId, filter, columns, contentAccess } = input;
+  if (contentAccess === "redacted") throw new Error("streamExportCsv: redacted content is encoded by the worker");
+  const withContent = contentAccess === "full" && columns.some((c) => c === "question" || c === "answer");
+  const values = columns.map((c) => (!withContent && (c === "question" || c === "answer") ? sql`NULL::text` : columnSql[c]));
+  return copyOut(db, tenantId, "FORMAT csv", async (tx) => {
+    const actorKeys = filter.actor ? await matchingActorKeys(tx, tenantId, filter.actor) : null;
+    const where = compileEventFilter(
+      { ...filter, order: "asc", limit: 1 },
+      { tenantId, now: new Date(), canReadContent: contentAccess === "full", actorKeys },
+    );
+    if (input.onEstimate) {
+      const counted = await tx.execute<{ n: string }>(sql`SELECT count(*)::text AS n FROM ${events} WHERE ${where}`);
+      await input.onEstimate(Number(counted.rows[0]?.n ?? 0));
+    }
+    if (!actorKeys || actorKeys.length <= 1) await tx.execute(sql`SELECT set_config('enable_sort', 'off', true)`);
+    const contentJoin = withContent
+      ? sql`LEFT JOIN ${eventContents} ON ${eventContents.tenantId} = ${events.tenantId}
+          AND ${eventContents.occurredAt} = ${events.occurredAt} AND ${eventContents.eventId} = ${events.id}`
+      : sql``;
+    return sql`SELECT ${sql.join(
+      columns.map((c, i) => copyCell(c, values[i] as SQL)),
+      sql`, `,
+    )} FROM ${events} ${contentJoin} WHERE ${where} ORDER BY ${events.occurredAt}, ${events.id}`;
+  });
 }

@@ -1,16 +1,16 @@
 import type { EventFilter } from "@logbook/shared/filters";
 import type { Readable } from "node:stream";
 import { and, asc, desc, type SQL, sql } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/node-postgres";
-import { PgDialect } from "drizzle-orm/pg-core";
-import { to as copyTo } from "pg-copy-streams";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
-import { type Db, schema } from "../client";
+import type { Db } from "../client";
 import { type EventRow, events } from "../schema/events";
 import { type Tx, withTenant } from "../tenant";
 import { matchingActorKeys } from "./event-actors";
 import { decodeCursor, EventCursorError, encodeCursor, filterHash } from "./event-cursor";
+import { copyOut } from "./copy-out";
 import { compileEventFilter } from "./event-filter-sql";
+
+export { inlineParams } from "./copy-out";
 
 /** Timestamps as ISO 8601 UTC with microseconds, the form cursors carry. */
 const isoUtc = (column: SQL | AnyPgColumn) => sql<string>`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
@@ -152,76 +152,12 @@ const jsonlColumns = sql.join(
  * EventCursorError before anything is streamed. Destroying the stream ends the query.
  */
 export async function streamEventJsonLines(db: Db, input: ListEventsFilteredInput): Promise<Readable> {
-  const client = await db.$client.connect();
-  let released = false;
-  const release = (error?: Error) => {
-    if (released) return;
-    released = true;
-    // A connection left inside COPY or a transaction is closed rather than reused.
-    client.release(error ?? true);
-  };
-  try {
-    await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ");
-    await client.query(
-      "SELECT set_config('role', 'logbook_app', true), set_config('logbook.tenant_id', $1, true), set_config('jit', 'off', true), set_config('standard_conforming_strings', 'on', true)",
-      [input.tenantId],
-    );
-    const tx = drizzle(client, { schema }) as unknown as Tx;
+  // CSV with a delimiter and quote that JSON never contains raw (control characters are escaped as
+  // \u00XX, newlines as \n): each line goes out exactly as rendered, unlike COPY's text format,
+  // which would double every backslash.
+  return copyOut(db, input.tenantId, "FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01'", async (tx) => {
     const { where, orderBy } = await pageQuery(tx, input);
-    const select = sql`SELECT row_to_json(line)::text FROM (SELECT ${jsonlColumns} FROM ${events} WHERE ${where}
+    return sql`SELECT row_to_json(line)::text FROM (SELECT ${jsonlColumns} FROM ${events} WHERE ${where}
       ORDER BY ${sql.join(orderBy, sql`, `)}) line`;
-    // CSV with a delimiter and quote that JSON never contains raw (control characters are escaped as
-    // \u00XX, newlines as \n): each line goes out exactly as rendered, unlike COPY's text format,
-    // which would double every backslash.
-    const query = new PgDialect().sqlToQuery(select);
-    const text = `COPY (${inlineParams(query.sql, query.params)}) TO STDOUT WITH (FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01')`;
-    const stream = client.query(copyTo(text));
-    stream.on("end", () => {
-      client.query("COMMIT").then(
-        () => release(),
-        (error: Error) => release(error),
-      );
-    });
-    stream.on("error", (error) => release(error));
-    stream.on("close", () => {
-      // Destroyed before the end (the reader went away): close the connection, which ends the query.
-      if (!stream.readableEnded) release(new Error("JSON Lines stream closed before its end"));
-    });
-    return stream;
-  } catch (error) {
-    release(error as Error);
-    throw error;
-  }
-}
-
-/**
- * COPY takes no bind parameters, so the compiled filter's parameters become SQL literals: each one
- * untyped ('…', inferred from context exactly as a parameter is), quotes doubled, under
- * standard_conforming_strings (set for the transaction), so backslashes are literal. Only the value
- * types the filter compiler produces are accepted.
- */
-export function inlineParams(text: string, params: unknown[]): string {
-  const literal = (value: unknown): string => {
-    if (value === null || value === undefined) return "NULL";
-    if (typeof value === "number") {
-      if (!Number.isFinite(value)) throw new Error("inlineParams: non-finite number");
-      return `'${String(value)}'`;
-    }
-    if (typeof value === "boolean") return value ? "'true'" : "'false'";
-    if (typeof value === "string") {
-      if (value.includes("\0")) throw new Error("inlineParams: NUL character");
-      return `'${value.replaceAll("'", "''")}'`;
-    }
-    if (Array.isArray(value) && value.every((v) => typeof v === "string")) {
-      // An array literal: elements double-quoted, backslash and double quote escaped inside them.
-      const elements = value.map((v) => `"${v.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`);
-      return literal(`{${elements.join(",")}}`);
-    }
-    throw new Error(`inlineParams: unsupported parameter type ${typeof value}`);
-  };
-  return text.replace(/\$(\d+)/g, (_, n: string) => {
-    const index = Number(n) - 1;
-    if (index < 0 || index >= params.length) throw new Error(`inlineParams: no parameter $${n}`);
-    return literal(params[index]);
   });
 }

@@ -4,7 +4,7 @@ import { PassThrough, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
 import type { Db } from "@logbook/db/client";
-import { streamExportRows } from "@logbook/db/queries/export-rows";
+import { streamExportCsv, streamExportRows } from "@logbook/db/queries/export-rows";
 import { CSV_BOM, csvLine, jsonLine } from "@logbook/shared/export-format";
 import type { ExportColumn, ExportFilter, ExportFormat } from "@logbook/shared/exports";
 import type { ExportStore } from "@logbook/shared/node/export-store";
@@ -81,7 +81,7 @@ export async function writeExportFile(
   piped.catch((error: unknown) => {
     pipeError = error;
   });
-  const write = async (text: string) => {
+  const write = async (text: string | Buffer) => {
     if (pipeError) throw pipeError;
     if (!head.write(text)) await Promise.race([once(head, "drain"), piped]);
   };
@@ -90,24 +90,29 @@ export async function writeExportFile(
   let rows = 0;
   try {
     if (format === "csv") await write(`${CSV_BOM}${csvLine(columns)}`);
-    rows = await streamExportRows(
-      db,
-      { tenantId: spec.tenantId, filter: spec.filter, columns, contentAccess: spec.contentAccess, shape },
-      {
-        onEstimate: progress.onEstimate,
-        async onBatch(lines) {
-          let chunk = "";
-          for (const line of lines) chunk += encode(line);
-          await write(chunk);
-          rows += lines.length;
-          if (progress.onProgress && (await progress.onProgress(rows)) === false) {
-            cancelled = true;
-            return false;
-          }
-          return true;
+    if (shape === "csv") {
+      const copied = await copyCsvRecords(db, spec, progress, write);
+      rows = copied.rows;
+      cancelled = copied.cancelled;
+    } else
+      rows = await streamExportRows(
+        db,
+        { tenantId: spec.tenantId, filter: spec.filter, columns, contentAccess: spec.contentAccess, shape },
+        {
+          onEstimate: progress.onEstimate,
+          async onBatch(lines) {
+            let chunk = "";
+            for (const line of lines) chunk += encode(line);
+            await write(chunk);
+            rows += lines.length;
+            if (progress.onProgress && (await progress.onProgress(rows)) === false) {
+              cancelled = true;
+              return false;
+            }
+            return true;
+          },
         },
-      },
-    );
+      );
     if (cancelled) {
       head.destroy();
       await piped.catch(() => {});
@@ -124,6 +129,59 @@ export async function writeExportFile(
     throw error;
   }
   return { rows, sizeBytes, sha256: hash.digest("hex"), cancelled: false };
+}
+
+const CRLF = Buffer.from("\r\n");
+/** Progress is reported (and a cancel noticed) about this often. */
+const PROGRESS_EVERY = 2000;
+
+/**
+ * The CSV records of an export straight from Postgres (COPY, streamExportCsv), line ends turned into
+ * CRLF (RFC 4180) outside quoted fields — COPY quotes every field holding a line break, so a newline
+ * outside quotes always ends a record — and records counted for progress.
+ */
+async function copyCsvRecords(
+  db: Db,
+  spec: ExportFileSpec,
+  progress: ExportProgress,
+  write: (chunk: Buffer) => Promise<void>,
+): Promise<{ rows: number; cancelled: boolean }> {
+  const source = await streamExportCsv(db, {
+    tenantId: spec.tenantId,
+    filter: spec.filter,
+    columns: spec.columns,
+    contentAccess: spec.contentAccess,
+    onEstimate: progress.onEstimate,
+  });
+  let rows = 0;
+  let reported = 0;
+  let inQuotes = false;
+  try {
+    for await (const chunk of source as AsyncIterable<Buffer>) {
+      const parts: Buffer[] = [];
+      let start = 0;
+      for (let i = 0; i < chunk.length; i++) {
+        const byte = chunk[i];
+        if (byte === 0x22) inQuotes = !inQuotes;
+        else if (byte === 0x0a && !inQuotes) {
+          parts.push(chunk.subarray(start, i), CRLF);
+          start = i + 1;
+          rows++;
+        }
+      }
+      parts.push(chunk.subarray(start));
+      await write(Buffer.concat(parts));
+      if (progress.onProgress && rows - reported >= PROGRESS_EVERY) {
+        reported = rows;
+        if ((await progress.onProgress(rows)) === false) return { rows, cancelled: true };
+      }
+    }
+  } finally {
+    // Ends the query when the loop left early (cancel or a failing write).
+    source.destroy();
+  }
+  if (progress.onProgress && rows !== reported) await progress.onProgress(rows);
+  return { rows, cancelled: false };
 }
 
 /** Where an export's file lives in the store: one key per export, so a retry replaces it. */
