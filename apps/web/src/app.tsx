@@ -24,6 +24,7 @@ if (/^\/o\/[^/]+\/(logs|activity)/.test(window.location.pathname)) void loadLogV
 const UsagePage = lazy(() => import("./pages/usage/usage-page"));
 // Not on the first page's path: its forms (and zod) load when it is opened.
 const ExportsPage = lazy(() => import("./pages/exports").then((m) => ({ default: m.ExportsPage })));
+const ClassificationPage = lazy(() => import("./pages/classification").then((m) => ({ default: m.ClassificationPage })));
 
 /** Routes: the URL is the state. Everything but sign-in, sign-up and invitations needs a session. */
 export function App() {
@@ -71,6 +72,13 @@ export function App() {
                     </Route>
                     <Route path="/privacy">{() => <PrivacyPage orgId={params.orgId} />}</Route>
                     <Route path="/retention">{() => <RetentionPage orgId={params.orgId} />}</Route>
+                    <Route path="/classification">
+                      {() => (
+                        <Suspense fallback={<Spinner label="Loading…" />}>
+                          <ClassificationPage orgId={params.orgId} />
+                        </Suspense>
+                      )}
+                    </Route>
                     <Route path="/usage">
                       {() => (
                         <Suspense fallback={<Spinner label="Loading…" />}>

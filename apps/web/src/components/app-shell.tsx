@@ -80,6 +80,9 @@ export function AppShell({ orgId, children }: { orgId?: string; children: ReactN
             {isRole(current.role) && can(current.role, "settings:manage") ? (
               <NavLink href={`~/o/${current.id}/privacy`}>Privacy</NavLink>
             ) : null}
+            {isRole(current.role) && can(current.role, "settings:manage") ? (
+              <NavLink href={`~/o/${current.id}/classification`}>Classification</NavLink>
+            ) : null}
             {isRole(current.role) && can(current.role, "retention:read") ? (
               <NavLink href={`~/o/${current.id}/retention`}>Retention</NavLink>
             ) : null}
