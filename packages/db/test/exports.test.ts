@@ -56,7 +56,7 @@ async function rowsOf(tenantId: string, filter: object, columns: string[], conte
   const lines: string[] = [];
   const total = await streamExportRows(
     handle.db,
-    { tenantId, filter: request.filter, columns: request.columns!, contentAccess, shape: "array", batchSize: 7 },
+    { tenantId, filter: request.filter, columns: request.columns!, contentAccess, batchSize: 7 },
     { onBatch: (batch) => void lines.push(...batch) },
   );
   expect(total).toBe(lines.length);

@@ -12,10 +12,11 @@ import { compileEventFilter } from "./event-filter-sql";
 
 /**
  * The rows of an export: the read path's filter (compileEventFilter) walked in its keyset order
- * (occurred_at, id — oldest first) through a server-side cursor in one repeatable-read snapshot, a
- * batch at a time, so memory stays constant whatever the row count. Each row arrives as one JSON
- * text built by Postgres: an array of the chosen columns' values ("array") or an object keyed by
- * column name ("object"). Timestamps are ISO 8601 UTC with microseconds.
+ * (occurred_at, id — oldest first) in one repeatable-read snapshot, memory constant whatever the row
+ * count. Two ways out: COPY of finished CSV records or JSON Lines rendered by Postgres
+ * (streamExportCsv, streamExportJsonLines), or — when content must be redacted by the worker — a
+ * server-side cursor of JSON arrays of the columns' values, a batch at a time (streamExportRows).
+ * Timestamps are ISO 8601 UTC with microseconds.
  */
 
 const isoUtc = (column: AnyPgColumn) => sql`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
@@ -80,20 +81,6 @@ const plainColumns = new Set<ExportColumn>([
   "redacted",
 ]);
 
-/**
- * One RFC 4180 field computed by Postgres (the rules of csvCell in export-format.ts): NULL → empty;
- * numbers, booleans, uuids and timestamps as text; JSON quoted; text starting with = + - @ tab or CR
- * gets a leading apostrophe (and quotes); text holding a quote, comma, CR or LF is quoted, quotes doubled.
- */
-function csvField(column: ExportColumn, value: SQL): SQL {
-  if (plainColumns.has(column)) return sql`coalesce((${value})::text, '')`;
-  if (jsonColumns.has(column)) return sql`coalesce('"' || replace((${value})::text, '"', '""') || '"', '')`;
-  return sql`(CASE WHEN ${value} IS NULL THEN ''
-    WHEN ${value} ~ ${sql.raw("'^[-=+@\\t\\r]'")} THEN '"''' || replace(${value}, '"', '""') || '"'
-    WHEN ${value} ~ ${sql.raw(`'[",\\r\\n]'`)} THEN '"' || replace(${value}, '"', '""') || '"'
-    ELSE ${value} END)`;
-}
-
 export interface ExportRowsInput {
   tenantId: string;
   /** The export's filter; its period is absolute ({ from, to }) so a retry reads the same rows. */
@@ -101,8 +88,6 @@ export interface ExportRowsInput {
   columns: readonly ExportColumn[];
   /** Content columns are null for "none"; the caller redacts them for "redacted". */
   contentAccess: ContentAccess;
-  /** "csv": each row is one finished CSV record (with CRLF) built by Postgres. */
-  shape: "array" | "object" | "csv";
   /** Rows per FETCH. */
   batchSize?: number;
 }
@@ -120,18 +105,8 @@ export async function streamExportRows(db: Db, input: ExportRowsInput, handler: 
   const withContent = contentAccess !== "none" && columns.some((c) => c === "question" || c === "answer");
   const canReadContent = contentAccess === "full";
   const values = columns.map((c) => (!withContent && (c === "question" || c === "answer") ? sql`NULL::text` : columnSql[c]));
-  const row =
-    input.shape === "array"
-      ? sql`json_build_array(${sql.join(values, sql`, `)})::text`
-      : input.shape === "csv"
-        ? sql`concat_ws(',', ${sql.join(
-            columns.map((c, i) => csvField(c, values[i] as SQL)),
-            sql`, `,
-          )}) || ${sql.raw("E'\\r\\n'")}`
-        : sql`json_build_object(${sql.join(
-            columns.map((c, i) => sql`${sql.raw(`'${c}'`)}, ${values[i]}`),
-            sql`, `,
-          )})::text`;
+  // Each row one JSON array of the chosen columns' values, for the worker to redact and encode.
+  const row = sql`json_build_array(${sql.join(values, sql`, `)})::text`;
   const batchSize = input.batchSize ?? 2000;
 
   return withTenant(
@@ -203,13 +178,47 @@ function copyCell(column: ExportColumn, value: SQL): SQL {
  */
 export async function streamExportCsv(
   db: Db,
-  input: Omit<ExportRowsInput, "shape" | "batchSize"> & { onEstimate?(rows: number): Promise<void> | void },
+  input: Omit<ExportRowsInput, "batchSize"> & { onEstimate?(rows: number): Promise<void> | void },
+): Promise<Readable> {
+  return streamExportCopy(db, input, "FORMAT csv", copyCell, (rows) => rows);
+}
+
+/**
+ * The export's rows as JSON Lines (one object per event, keyed by column, LF-terminated) streamed by
+ * one COPY … TO STDOUT: Postgres renders each object (row_to_json), Node only moves bytes. As
+ * streamExportCsv, for content read as stored or not at all.
+ */
+export async function streamExportJsonLines(
+  db: Db,
+  input: Omit<ExportRowsInput, "batchSize"> & { onEstimate?(rows: number): Promise<void> | void },
+): Promise<Readable> {
+  // A delimiter and quote JSON never contains raw: each line goes out exactly as rendered.
+  return streamExportCopy(
+    db,
+    input,
+    "FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01'",
+    (_column, value) => value,
+    (rows) => sql`SELECT row_to_json(line)::text FROM (${rows}) line`,
+  );
+}
+
+/**
+ * The export's query (filter, keyset order, content join, estimate first) as one COPY: each column's
+ * `cell(column, value)` named after the column, the rows then shaped by `wrap`.
+ */
+async function streamExportCopy(
+  db: Db,
+  input: Omit<ExportRowsInput, "batchSize"> & { onEstimate?(rows: number): Promise<void> | void },
+  options: string,
+  cell: (column: ExportColumn, value: SQL) => SQL,
+  wrap: (rows: SQL) => SQL,
 ): Promise<Readable> {
   const { tenantId, filter, columns, contentAccess } = input;
-  if (contentAccess === "redacted") throw new Error("streamExportCsv: redacted content is encoded by the worker");
-  const withContent = contentAccess === "full" && columns.some((c) => c === "question" || c === "answer");
+  const wantsContent = columns.some((c) => c === "question" || c === "answer");
+  if (contentAccess === "redacted" && wantsContent) throw new Error("export COPY: redacted content is encoded by the worker");
+  const withContent = contentAccess === "full" && wantsContent;
   const values = columns.map((c) => (!withContent && (c === "question" || c === "answer") ? sql`NULL::text` : columnSql[c]));
-  return copyOut(db, tenantId, "FORMAT csv", async (tx) => {
+  return copyOut(db, tenantId, options, async (tx) => {
     const actorKeys = filter.actor ? await matchingActorKeys(tx, tenantId, filter.actor) : null;
     const where = compileEventFilter(
       { ...filter, order: "asc", limit: 1 },
@@ -224,9 +233,10 @@ export async function streamExportCsv(
       ? sql`LEFT JOIN ${eventContents} ON ${eventContents.tenantId} = ${events.tenantId}
           AND ${eventContents.occurredAt} = ${events.occurredAt} AND ${eventContents.eventId} = ${events.id}`
       : sql``;
-    return sql`SELECT ${sql.join(
-      columns.map((c, i) => copyCell(c, values[i] as SQL)),
+    const cells = sql.join(
+      columns.map((c, i) => sql`${cell(c, values[i] as SQL)} AS ${sql.identifier(c)}`),
       sql`, `,
-    )} FROM ${events} ${contentJoin} WHERE ${where} ORDER BY ${events.occurredAt}, ${events.id}`;
+    );
+    return wrap(sql`SELECT ${cells} FROM ${events} ${contentJoin} WHERE ${where} ORDER BY ${events.occurredAt}, ${events.id}`);
   });
 }

@@ -4,7 +4,7 @@ import { PassThrough, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
 import type { Db } from "@logbook/db/client";
-import { streamExportCsv, streamExportRows } from "@logbook/db/queries/export-rows";
+import { streamExportCsv, streamExportJsonLines, streamExportRows } from "@logbook/db/queries/export-rows";
 import { CSV_BOM, csvLine, jsonLine } from "@logbook/shared/export-format";
 import type { ExportColumn, ExportFilter, ExportFormat } from "@logbook/shared/exports";
 import type { ExportStore } from "@logbook/shared/node/export-store";
@@ -52,11 +52,10 @@ export async function writeExportFile(
   const { columns, format } = spec;
   const redactIndexes =
     spec.contentAccess === "redacted" ? columns.flatMap((c, i) => (c === "question" || c === "answer" ? [i] : [])) : [];
-  // Postgres writes the CSV records or JSON objects itself unless content must be redacted first.
-  const shape = redactIndexes.length > 0 ? "array" : format === "csv" ? "csv" : "object";
+  // Postgres writes the CSV records or JSON objects itself (COPY) unless content must be redacted
+  // first: then rows come as JSON arrays and the worker redacts and encodes them.
+  const copied = redactIndexes.length === 0;
   const encode = (line: string): string => {
-    if (shape === "csv") return line;
-    if (shape === "object") return `${line}\n`;
     const values = JSON.parse(line) as unknown[];
     for (const i of redactIndexes) {
       const value = values[i];
@@ -90,14 +89,11 @@ export async function writeExportFile(
   let rows = 0;
   try {
     if (format === "csv") await write(`${CSV_BOM}${csvLine(columns)}`);
-    if (shape === "csv") {
-      const copied = await copyCsvRecords(db, spec, progress, write);
-      rows = copied.rows;
-      cancelled = copied.cancelled;
-    } else
+    if (copied) ({ rows, cancelled } = await copyRecords(db, spec, progress, write));
+    else
       rows = await streamExportRows(
         db,
-        { tenantId: spec.tenantId, filter: spec.filter, columns, contentAccess: spec.contentAccess, shape },
+        { tenantId: spec.tenantId, filter: spec.filter, columns, contentAccess: spec.contentAccess },
         {
           onEstimate: progress.onEstimate,
           async onBatch(lines) {
@@ -136,17 +132,19 @@ const CRLF = Buffer.from("\r\n");
 const PROGRESS_EVERY = 2000;
 
 /**
- * The CSV records of an export straight from Postgres (COPY, streamExportCsv), line ends turned into
- * CRLF (RFC 4180) outside quoted fields — COPY quotes every field holding a line break, so a newline
- * outside quotes always ends a record — and records counted for progress.
+ * The records of an export straight from Postgres (COPY: streamExportCsv, streamExportJsonLines),
+ * counted for progress. CSV line ends become CRLF (RFC 4180) outside quoted fields — COPY quotes every
+ * field holding a line break, so a newline outside quotes always ends a record; JSON Lines never hold a raw
+ * newline, so they pass as they are.
  */
-async function copyCsvRecords(
+async function copyRecords(
   db: Db,
   spec: ExportFileSpec,
   progress: ExportProgress,
   write: (chunk: Buffer) => Promise<void>,
 ): Promise<{ rows: number; cancelled: boolean }> {
-  const source = await streamExportCsv(db, {
+  const csv = spec.format === "csv";
+  const source = await (csv ? streamExportCsv : streamExportJsonLines)(db, {
     tenantId: spec.tenantId,
     filter: spec.filter,
     columns: spec.columns,
@@ -158,19 +156,24 @@ async function copyCsvRecords(
   let inQuotes = false;
   try {
     for await (const chunk of source as AsyncIterable<Buffer>) {
-      const parts: Buffer[] = [];
-      let start = 0;
-      for (let i = 0; i < chunk.length; i++) {
-        const byte = chunk[i];
-        if (byte === 0x22) inQuotes = !inQuotes;
-        else if (byte === 0x0a && !inQuotes) {
-          parts.push(chunk.subarray(start, i), CRLF);
-          start = i + 1;
-          rows++;
+      if (csv) {
+        const parts: Buffer[] = [];
+        let start = 0;
+        for (let i = 0; i < chunk.length; i++) {
+          const byte = chunk[i];
+          if (byte === 0x22) inQuotes = !inQuotes;
+          else if (byte === 0x0a && !inQuotes) {
+            parts.push(chunk.subarray(start, i), CRLF);
+            start = i + 1;
+            rows++;
+          }
         }
+        parts.push(chunk.subarray(start));
+        await write(Buffer.concat(parts));
+      } else {
+        for (let at = chunk.indexOf(0x0a); at !== -1; at = chunk.indexOf(0x0a, at + 1)) rows++;
+        await write(chunk);
       }
-      parts.push(chunk.subarray(start));
-      await write(Buffer.concat(parts));
       if (progress.onProgress && rows - reported >= PROGRESS_EVERY) {
         reported = rows;
         if ((await progress.onProgress(rows)) === false) return { rows, cancelled: true };
