@@ -207,6 +207,13 @@ export interface DetachedDay {
   eventsTable?: string;
   /** Detached event_contents_pDAY, if it is to go. */
   contentsTable?: string;
+  /**
+   * Put an empty partition in its place (the day is still inside the window ingestion accepts): a
+   * back-dated event of a tenant that keeps that day must find a partition, also in an API process
+   * that remembers having created it. Created apart and attached (SHARE UPDATE EXCLUSIVE on the
+   * parent), never CREATE … PARTITION OF, which would lock out ingestion for a moment.
+   */
+  recreate?: boolean;
 }
 
 export interface DroppedDay {
@@ -271,6 +278,18 @@ export async function dropDetachedDay(
       events = forgotten.rows.map((r) => ({ tenantId: r.tenant_id, kind: r.kind, count: Number(r.events) }));
     }
     await client.query(`DROP TABLE ${tables.map(ident).join(", ")}`);
+    if (day.recreate) {
+      for (const [table, parent] of [
+        [day.eventsTable, "events"],
+        [day.contentsTable, "event_contents"],
+      ] as const) {
+        if (!table) continue;
+        await client.query(
+          `CREATE TABLE ${ident(table)} (LIKE ${parent} INCLUDING DEFAULTS INCLUDING GENERATED INCLUDING CONSTRAINTS)`,
+        );
+        await client.query(`ALTER TABLE ${parent} ATTACH PARTITION ${ident(table)} ${bounds(day.day)}`);
+      }
+    }
     await client.query("COMMIT");
     return { dropped: true, events, contents };
   } catch (error) {

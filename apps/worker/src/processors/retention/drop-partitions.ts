@@ -11,6 +11,8 @@ import type { TenantRetentionView } from "@logbook/db/queries/retention-settings
 import { type RetentionField, type RetentionKind, retentionCutoffs } from "@logbook/shared/retention";
 
 const DAY_MS = 86_400_000;
+/** How far back ingestion accepts events (MAX_AGE_DAYS = 400 in apps/api/src/ingest/ingest-events.ts), plus a day. */
+const INGEST_WINDOW_DAYS = 401;
 
 export interface DroppedCounts {
   /** Per tenant: events per kind and content rows that went with dropped partitions. */
@@ -73,7 +75,9 @@ export async function dropExpiredPartitions(db: Db, options: DropOptions): Promi
     }
     if (!target) continue;
 
-    const result = await dropDetachedDay(db, { day, ...target }, ({ tenantKinds, contentTenants }) => {
+    // Inside the window ingestion accepts (400 days back), an empty partition takes the day's place.
+    const recreate = dayEnd > options.now.getTime() - INGEST_WINDOW_DAYS * DAY_MS;
+    const result = await dropDetachedDay(db, { day, ...target, recreate }, ({ tenantKinds, contentTenants }) => {
       const withEvents = new Set(tenantKinds.map((t) => t.tenantId));
       return eventsExpired(tenantKinds) && contentsExpired(contentTenants, target.eventsTable ? withEvents : new Set());
     });
