@@ -21,6 +21,8 @@ export function benchEvents(count: number, seed: number): Record<string, unknown
       note: Array.from({ length: 40 }, () => r.pick(words)).join(" "),
       attempt: r.int(1, 3),
     };
+    // One person, one id and one email, as in real traffic.
+    const user = r.int(1, 200);
     const base = { id: randomUUID(), occurred_at: new Date(now - r.int(0, 3_600_000)).toISOString(), metadata };
     const roll = r.next();
     if (roll < 0.1) {
@@ -28,7 +30,7 @@ export function benchEvents(count: number, seed: number): Record<string, unknown
         ...base,
         kind: "interaction",
         type: "ai.interaction",
-        actor: { id: `u_${r.int(1, 200)}`, email: `user${r.int(1, 200)}@example.com` },
+        actor: { id: `u_${user}`, email: `user${user}@example.com` },
         session_id: `chat_${r.int(1, 5000)}`,
         model: r.pick(["openai/gpt-5-mini", "anthropic/claude-sonnet-4.5"]),
         agent: "catalog-assistant",
@@ -49,7 +51,7 @@ export function benchEvents(count: number, seed: number): Record<string, unknown
         kind: "user_activity",
         type: r.pick(["user.login", "test.updated", "incident.resolved"]),
         status: "success",
-        actor: { id: `u_${r.int(1, 200)}`, email: `user${r.int(1, 200)}@example.com`, ip: "203.0.113.9" },
+        actor: { id: `u_${user}`, email: `user${user}@example.com`, ip: "203.0.113.9" },
         target: { type: "test", name: "freshness: orders" },
       });
     } else {

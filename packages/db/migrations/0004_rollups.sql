@@ -58,12 +58,12 @@ CREATE TABLE event_user_sketches (
   sketch    bytea       NOT NULL,
   PRIMARY KEY (tenant_id, hour, kind)
 );
+-- One row per inserting statement, hour and kind: its registers as reg * 64 + rank.
 CREATE TABLE event_user_sketch_deltas (
   tenant_id text        NOT NULL,
   hour      timestamptz NOT NULL,
   kind      text        NOT NULL,
-  reg       smallint    NOT NULL,
-  rank      smallint    NOT NULL
+  pairs     integer[]   NOT NULL
 );
 CREATE INDEX event_user_sketch_deltas_tenant_hour ON event_user_sketch_deltas (tenant_id, hour);
 
@@ -129,11 +129,13 @@ BEGIN
   FROM new_rows GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16;
 
   INSERT INTO event_user_sketch_deltas
-  SELECT tenant_id, hour, kind, logbook_hll_reg(h), max(logbook_hll_rank(h))
-  FROM (SELECT tenant_id, logbook_hour(occurred_at) AS hour, kind,
-               hashtextextended(coalesce(actor_id, actor_email), 0) AS h
-        FROM new_rows WHERE coalesce(actor_id, actor_email) IS NOT NULL) u
-  GROUP BY 1, 2, 3, 4;
+  SELECT tenant_id, hour, kind, array_agg(pair)
+  FROM (SELECT tenant_id, hour, kind, logbook_hll_reg(h) * 64 + max(logbook_hll_rank(h)) AS pair
+        FROM (SELECT tenant_id, logbook_hour(occurred_at) AS hour, kind,
+                     hashtextextended(coalesce(actor_id, actor_email), 0) AS h
+              FROM new_rows WHERE coalesce(actor_id, actor_email) IS NOT NULL) u
+        GROUP BY tenant_id, hour, kind, logbook_hll_reg(h)) r
+  GROUP BY 1, 2, 3;
 
   -- In key order, so two batches naming the same new actors cannot deadlock.
   INSERT INTO event_actors
@@ -227,7 +229,9 @@ BEGIN
   DELETE FROM event_rollups WHERE events = 0 AND input_tokens = 0 AND output_tokens = 0;
   DELETE FROM event_rollup_totals WHERE events = 0 AND input_tokens = 0 AND output_tokens = 0;
 
-  WITH moved AS (DELETE FROM event_user_sketch_deltas RETURNING *),
+  WITH taken AS (DELETE FROM event_user_sketch_deltas RETURNING *),
+  moved AS (SELECT tenant_id, hour, kind, (pair >> 6)::smallint AS reg, (pair & 63)::smallint AS rank
+            FROM taken, unnest(pairs) pair),
   regs AS (
     SELECT tenant_id, hour, kind, reg, rank FROM moved
     UNION ALL
@@ -278,10 +282,12 @@ SELECT tenant_id, logbook_hour(occurred_at), kind, type, status, model, agent, s
        count(*) FILTER (WHERE is_error IS TRUE OR status = 'failure')
 FROM events GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16;
 INSERT INTO event_user_sketch_deltas
-SELECT tenant_id, hour, kind, logbook_hll_reg(h), max(logbook_hll_rank(h))
-FROM (SELECT tenant_id, logbook_hour(occurred_at) AS hour, kind, hashtextextended(coalesce(actor_id, actor_email), 0) AS h
-      FROM events WHERE coalesce(actor_id, actor_email) IS NOT NULL) u
-GROUP BY 1, 2, 3, 4;
+SELECT tenant_id, hour, kind, array_agg(pair)
+FROM (SELECT tenant_id, hour, kind, logbook_hll_reg(h) * 64 + max(logbook_hll_rank(h)) AS pair
+      FROM (SELECT tenant_id, logbook_hour(occurred_at) AS hour, kind, hashtextextended(coalesce(actor_id, actor_email), 0) AS h
+            FROM events WHERE coalesce(actor_id, actor_email) IS NOT NULL) u
+      GROUP BY tenant_id, hour, kind, logbook_hll_reg(h)) r
+GROUP BY 1, 2, 3;
 INSERT INTO event_actors
 SELECT DISTINCT tenant_id, coalesce(actor_id, actor_email, actor_name), actor_id, actor_email, actor_name
 FROM events WHERE coalesce(actor_id, actor_email, actor_name) IS NOT NULL

@@ -262,8 +262,9 @@ async function rollupUsers(
       );
     parts.push(sql`SELECT (extract(epoch FROM ${s.hour}) * 1000)::bigint AS hour_ms, NULL::int AS reg, NULL::int AS rank, ${s.sketch} AS sketch
       FROM ${s} WHERE ${and(eq(s.tenantId, tenantId), filter.kind ? inArray(s.kind, filter.kind) : eq(s.kind, ALL_KINDS), hourRange(s.hour))}`);
-    parts.push(sql`SELECT (extract(epoch FROM ${d.hour}) * 1000)::bigint, ${d.reg}::int, max(${d.rank})::int, NULL::bytea
-      FROM ${d} WHERE ${and(eq(d.tenantId, tenantId), filter.kind ? inArray(d.kind, filter.kind) : undefined, hourRange(d.hour))}
+    parts.push(sql`SELECT (extract(epoch FROM ${d.hour}) * 1000)::bigint, pair >> 6, max(pair & 63), NULL::bytea
+      FROM ${d}, unnest(${d.pairs}) pair
+      WHERE ${and(eq(d.tenantId, tenantId), filter.kind ? inArray(d.kind, filter.kind) : undefined, hourRange(d.hour))}
       GROUP BY 1, 2`);
   }
   for (const edge of edges) {

@@ -1,4 +1,4 @@
-import { bigint, boolean, customType, pgTable, smallint, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, boolean, customType, integer, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 
 /** Rollups of events (see migrations/0004_rollups.sql): written by triggers, compacted by the worker. */
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "string" });
@@ -60,8 +60,8 @@ export const eventUserSketchDeltas = pgTable("event_user_sketch_deltas", {
   tenantId: text("tenant_id").notNull(),
   hour: ts("hour").notNull(),
   kind: text("kind").notNull(),
-  reg: smallint("reg").notNull(),
-  rank: smallint("rank").notNull(),
+  /** reg * 64 + rank of each register the statement set. */
+  pairs: integer("pairs").array().notNull(),
 });
 
 export const eventActors = pgTable("event_actors", {
