@@ -1,9 +1,3 @@
-// `pnpm bench query`: seeds events over 30 days across many tenants (one holding 40%), then reports
-// p50/p95 over N runs of each read the UI and the API make, and JSONL streaming through the real API
-// process (rows/s and the API's peak RSS). Options: --events N (default 10,000,000), --tenants N
-// (default 200), --runs N (default 50), --jsonl-rows N (default 1,000,000), --reuse <database url>
-// (skip seeding: query a database seeded by an earlier run, printed at the start).
-import { once } from "node:events";
 import { readFileSync } from "node:fs";
 import { createDb } from "@logbook/db/client";
 import { createApiKey } from "@logbook/db/queries/api-keys";
@@ -12,12 +6,11 @@ import { eventStatistics } from "@logbook/db/queries/event-stats";
 import { filterOptions } from "@logbook/db/queries/event-options";
 import { listEventsFiltered } from "@logbook/db/queries/list-events-filtered";
 import { setTenantPlan } from "@logbook/db/queries/tenant-settings";
-import { createRandom } from "@logbook/db/seed/random";
+import type { Random } from "@logbook/db/seed/random";
 import { startTestServices } from "@logbook/db/testing";
 import { type EventFilterInput, eventFilterSchema } from "@logbook/shared/filters";
-import pg from "pg";
-import copyStreams from "pg-copy-streams";
 import { startApiProcess } from "./_api-process";
+import { copySeedEvents, seededUuid7 } from "./_copy-seed";
 import { percentile } from "./_services";
 
 const arg = (name: string, fallback: number) => {
@@ -31,81 +24,87 @@ const argText = (name: string) => {
 
 const BIG = "tenant_big";
 const DAY = 86_400_000;
-const COLS =
-  "tenant_id, id, occurred_at, kind, type, status, actor_id, actor_email, source, session_id, model, agent, platform, input_tokens, output_tokens, is_error, metadata";
+const COLS = [
+  "tenant_id",
+  "id",
+  "occurred_at",
+  "kind",
+  "type",
+  "status",
+  "actor_id",
+  "actor_email",
+  "source",
+  "session_id",
+  "model",
+  "agent",
+  "platform",
+  "input_tokens",
+  "output_tokens",
+  "is_error",
+  "metadata",
+];
 
-function uuid7(ms: number, r: ReturnType<typeof createRandom>) {
-  const hex = ms.toString(16).padStart(12, "0");
-  const rnd = () =>
-    Math.floor(r.next() * 0x10000)
-      .toString(16)
-      .padStart(4, "0");
-  return `${hex.slice(0, 8)}-${hex.slice(8)}-7${rnd().slice(1)}-${(0x8000 | Math.floor(r.next() * 0x3fff)).toString(16)}-${rnd()}${rnd()}${rnd()}`;
+const types = {
+  user_activity: ["user.login", "user.logout", "test.updated", "incident.resolved"],
+  system: ["sync.dbt.started", "sync.dbt.finished", "sync.dwh.finished", "alert.delivered"],
+  interaction: ["ai.interaction"],
+} as const;
+const models = [
+  "openai/gpt-5-mini",
+  "anthropic/claude-sonnet-4.5",
+  "google/gemini-3-flash-preview",
+  "meta/llama-4-70b",
+  "mistral/large-3",
+  "openai/gpt-5",
+];
+
+/** One event's values in COLS order: one tenant holds 40 %, 30 days back, 2,000 users. */
+function benchRow(r: Random, now: number, tenants: number): unknown[] {
+  const tenant = r.chance(0.4) ? BIG : `tenant_${r.int(1, tenants - 1)}`;
+  const at = now - Math.floor(r.next() * 30 * DAY);
+  const kind = r.weighted([
+    ["interaction", 5],
+    ["user_activity", 3],
+    ["system", 2],
+  ] as const);
+  const type = r.pick(types[kind]);
+  const user = r.int(1, 2000);
+  const isInteraction = kind === "interaction";
+  const error = r.chance(0.05);
+  const metadata = `{"customer": {"plan": "${r.pick(["pro", "team", "enterprise"])}"}, "latency_ms": ${r.int(50, 5000)}, "region": "${r.pick(["eu", "us", "ap"])}"}`;
+  const source = isInteraction ? r.pick(["chat", "agent", "api"]) : kind === "system" ? r.pick(["dbt", "dwh", "bi"]) : "web";
+  const id = seededUuid7(at, r);
+  return [
+    tenant,
+    id,
+    new Date(at).toISOString(),
+    kind,
+    type,
+    error ? "failure" : "success",
+    `u_${user}`,
+    `user${user}@example.com`,
+    source,
+    isInteraction ? `chat_${r.int(1, 200_000)}` : null,
+    isInteraction ? r.pick(models) : null,
+    isInteraction ? "assistant" : null,
+    isInteraction ? "web" : null,
+    isInteraction ? r.int(100, 4000) : null,
+    isInteraction ? r.int(50, 2000) : null,
+    isInteraction ? error : null,
+    metadata,
+  ];
 }
 
 async function seed(databaseUrl: string, total: number, tenants: number) {
   const now = Date.now();
-  const admin = new pg.Client({ connectionString: databaseUrl });
-  await admin.connect();
-  await admin.query(
-    "SELECT logbook_ensure_partitions(((now() AT TIME ZONE 'UTC')::date - 31), ((now() AT TIME ZONE 'UTC')::date + 1))",
-  );
-  await admin.end();
-  const streams = 2;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: streams }, async (_, s) => {
-      const r = createRandom(1000 + s);
-      const client = new pg.Client({ connectionString: databaseUrl });
-      await client.connect();
-      const copy = client.query(copyStreams.from(`COPY events (${COLS}) FROM STDIN`));
-      const types = {
-        user_activity: ["user.login", "user.logout", "test.updated", "incident.resolved"],
-        system: ["sync.dbt.started", "sync.dbt.finished", "sync.dwh.finished", "alert.delivered"],
-        interaction: ["ai.interaction"],
-      } as const;
-      const models = [
-        "openai/gpt-5-mini",
-        "anthropic/claude-sonnet-4.5",
-        "google/gemini-3-flash-preview",
-        "meta/llama-4-70b",
-        "mistral/large-3",
-        "openai/gpt-5",
-      ];
-      let chunk = "";
-      for (let i = s; i < total; i += streams) {
-        const tenant = r.chance(0.4) ? BIG : `tenant_${r.int(1, tenants - 1)}`;
-        const at = now - Math.floor(r.next() * 30 * DAY);
-        const kind = r.weighted([
-          ["interaction", 5],
-          ["user_activity", 3],
-          ["system", 2],
-        ] as const);
-        const type = r.pick(types[kind]);
-        const user = r.int(1, 2000);
-        const isInteraction = kind === "interaction";
-        const error = r.chance(0.05);
-        const metadata = `{"customer": {"plan": "${r.pick(["pro", "team", "enterprise"])}"}, "latency_ms": ${r.int(50, 5000)}, "region": "${r.pick(["eu", "us", "ap"])}"}`;
-        chunk += `${tenant}\t${uuid7(at, r)}\t${new Date(at).toISOString()}\t${kind}\t${type}\t${error ? "failure" : "success"}\tu_${user}\tuser${user}@example.com\t${isInteraction ? r.pick(["chat", "agent", "api"]) : kind === "system" ? r.pick(["dbt", "dwh", "bi"]) : "web"}\t${isInteraction ? `chat_${r.int(1, 200_000)}` : "\\N"}\t${isInteraction ? r.pick(models) : "\\N"}\t${isInteraction ? "assistant" : "\\N"}\t${isInteraction ? "web" : "\\N"}\t${isInteraction ? r.int(100, 4000) : "\\N"}\t${isInteraction ? r.int(50, 2000) : "\\N"}\t${isInteraction ? error : "\\N"}\t${metadata}\n`;
-        if (chunk.length > 1 << 20) {
-          if (!copy.write(chunk)) await once(copy, "drain");
-          chunk = "";
-        }
-        if (s === 0 && i % 1_000_000 === 0 && i > 0)
-          console.log(`  seeded ~${i.toLocaleString()} events (${Math.round((performance.now() - started) / 1000)} s)`);
-      }
-      copy.end(chunk);
-      await once(copy, "finish");
-      await client.end();
-    }),
-  );
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  await client.query("ANALYZE events");
-  await client.end();
-  console.log(
-    `seeded ${total.toLocaleString()} events over 30 days across ${tenants} tenants in ${Math.round((performance.now() - started) / 1000)} s`,
-  );
+  const seconds = await copySeedEvents(databaseUrl, {
+    columns: COLS,
+    total,
+    seed: 1000,
+    every: 1_000_000,
+    row: (r) => benchRow(r, now, tenants),
+  });
+  console.log(`seeded ${total.toLocaleString()} events over 30 days across ${tenants} tenants in ${seconds} s`);
 }
 
 async function timeIt(runs: number, fn: () => Promise<unknown>) {
