@@ -31,7 +31,8 @@ import { gzipSync } from "node:zlib";
 import { createDb } from "@logbook/db/client";
 import { compactRollups } from "@logbook/db/queries/event-rollups";
 import { startTestServices } from "@logbook/db/testing";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { launchBrowser } from "../../apps/web/e2e/browser";
 import { startApiProcess } from "./_api-process";
 import { seedDemoLikeEvents } from "./_web-events";
 import { median } from "./_services";
@@ -259,19 +260,7 @@ export async function run() {
     );
     console.log(`interactions in the last 24 h (the view's default period): ${Number(day[0]!.n).toLocaleString("en")}`);
 
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--disable-quic",
-      ],
-    });
+    browser = await launchBrowser();
     const signIn = await browser.newContext();
     const res = await signIn.request.post(`${base}/api/auth/sign-in/email`, { data: OWNER, headers: { origin: base } });
     if (!res.ok()) throw new Error(`sign-in failed: ${res.status()} ${await res.text()}`);
