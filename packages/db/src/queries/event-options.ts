@@ -6,7 +6,7 @@ import { events } from "../schema/events";
 import { eventRollupDeltas, eventRollups } from "../schema/rollups";
 import { withTenant } from "../tenant";
 import { compileEventFilter, type EventsTable } from "./event-filter-sql";
-import { rollupFilterFields, rollupsCanAnswer, splitRange } from "./event-rollups";
+import { rollupFilterFields, rollupsCanAnswer, splitRange, withinHours } from "./event-rollups";
 
 /** Option column → the expression whose values a dropdown offers. Nothing else reaches SQL. */
 const optionExpressions: Record<OptionColumn, SQL> = {
@@ -81,8 +81,7 @@ export async function filterOptions(
       for (const table of [eventRollups, eventRollupDeltas]) {
         const where = and(
           compileEventFilter({ ...own, period: "all" }, { ...ctx, table: table as unknown as EventsTable }),
-          hours.from ? sql`${table.occurredAt} >= ${hours.from.toISOString()}::timestamptz` : undefined,
-          hours.to ? sql`${table.occurredAt} < ${hours.to.toISOString()}::timestamptz` : undefined,
+          withinHours(table.occurredAt, hours),
         );
         parts.push(
           sql`SELECT ${rollupExpression(column, table as typeof eventRollups)} AS value, ${table.events} AS n FROM ${table} WHERE ${where}`,

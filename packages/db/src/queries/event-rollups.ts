@@ -1,5 +1,6 @@
 import type { EventFilter } from "@logbook/shared/filters";
-import { sql } from "drizzle-orm";
+import { and, type SQL, sql } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Db } from "../client";
 
 /**
@@ -63,6 +64,14 @@ export function splitRange(from: Date | null, to: Date | null): RangeSplit {
   if (from && start && from.getTime() < start.getTime()) edges.push({ from, to: start });
   if (to && end && end.getTime() < to.getTime()) edges.push({ from: end, to });
   return { hours: { from: start, to: end }, edges };
+}
+
+/** `column` (an hour) within the whole hours of a split (an open end adds no condition). */
+export function withinHours(column: AnyPgColumn, hours: NonNullable<RangeSplit["hours"]>): SQL | undefined {
+  return and(
+    hours.from ? sql`${column} >= ${hours.from.toISOString()}::timestamptz` : undefined,
+    hours.to ? sql`${column} < ${hours.to.toISOString()}::timestamptz` : undefined,
+  );
 }
 
 export const SKETCH_REGISTERS = 1024;

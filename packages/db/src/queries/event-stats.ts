@@ -6,7 +6,15 @@ import { events } from "../schema/events";
 import { ALL_KINDS, eventRollupDeltas, eventRollupTotals, eventUserSketchDeltas, eventUserSketches } from "../schema/rollups";
 import { type Tx, withTenant } from "../tenant";
 import { compileEventFilter, type EventsTable } from "./event-filter-sql";
-import { estimateDistinct, mergeRegister, mergeSketch, rollupsCanAnswer, SKETCH_REGISTERS, splitRange } from "./event-rollups";
+import {
+  estimateDistinct,
+  mergeRegister,
+  mergeSketch,
+  rollupsCanAnswer,
+  SKETCH_REGISTERS,
+  splitRange,
+  withinHours,
+} from "./event-rollups";
 
 /**
  * Statistics for the current filters: totals and the same per time bucket for charts, buckets aligned
@@ -216,8 +224,7 @@ function rollupCounts(filter: EventFilter, range: { from: Date | null; to: Date 
     for (const table of [eventRollupTotals, eventRollupDeltas]) {
       const where = and(
         compileEventFilter(all, { ...ctx, table: table as unknown as EventsTable }),
-        hours.from ? sql`${table.occurredAt} >= ${hours.from.toISOString()}::timestamptz` : undefined,
-        hours.to ? sql`${table.occurredAt} < ${hours.to.toISOString()}::timestamptz` : undefined,
+        withinHours(table.occurredAt, hours),
       );
       parts.push(sql`SELECT ${table.occurredAt} AS at, ${table.model} AS model, ${table.events} AS events,
         ${table.inputTokens} AS input_tokens, ${table.outputTokens} AS output_tokens, ${table.errors} AS errors
@@ -255,11 +262,7 @@ async function rollupUsers(
   const s = eventUserSketches;
   const d = eventUserSketchDeltas;
   if (hours) {
-    const hourRange = (column: AnyPgColumn) =>
-      and(
-        hours.from ? sql`${column} >= ${hours.from.toISOString()}::timestamptz` : undefined,
-        hours.to ? sql`${column} < ${hours.to.toISOString()}::timestamptz` : undefined,
-      );
+    const hourRange = (column: AnyPgColumn) => withinHours(column, hours);
     parts.push(sql`SELECT (extract(epoch FROM ${s.hour}) * 1000)::bigint AS hour_ms, NULL::int AS reg, NULL::int AS rank, ${s.sketch} AS sketch
       FROM ${s} WHERE ${and(eq(s.tenantId, tenantId), filter.kind ? inArray(s.kind, filter.kind) : eq(s.kind, ALL_KINDS), hourRange(s.hour))}`);
     parts.push(sql`SELECT (extract(epoch FROM ${d.hour}) * 1000)::bigint, pair >> 6, max(pair & 63), NULL::bytea
