@@ -92,12 +92,19 @@ describe("exports in a real browser", () => {
     await page.getByLabel("Time zone").fill("Europe/Paris");
     await page.getByLabel("Logs").selectOption("system");
     await page.getByLabel("Webhook (optional)").fill("https://example.com/hook");
+    // Filters take a log view's URL parameters; a bad one is a form message, nothing is created.
+    await page.getByLabel("Filters (as in a log view's URL)").fill("status=failed&duration_ms[gte]=-5");
+    await page.getByRole("button", { name: "Create schedule" }).click();
+    await page.getByText(/Filters: duration_ms\[gte\]/).waitFor();
+    expect(await page.locator("tr[data-schedule-id]").count()).toBe(0);
+    await page.getByLabel("Filters (as in a log view's URL)").fill("status=failed&source=dbt");
     await page.getByRole("button", { name: "Create schedule" }).click();
     await page.getByRole("textbox", { name: "Webhook secret" }).waitFor();
     const scheduleRow = page.locator("tr[data-schedule-id]");
     await expect.poll(() => scheduleRow.count()).toBe(1);
     expect(await scheduleRow.textContent()).toContain("daily");
     expect(await scheduleRow.textContent()).toContain("Europe/Paris");
+    expect(await scheduleRow.textContent()).toContain("status=failed&source=dbt");
     await scheduleRow.getByRole("button", { name: "Pause" }).click();
     await expect.poll(() => scheduleRow.getByText("paused").count()).toBe(1);
     await screenshot(page, "exports-schedules");

@@ -1,10 +1,18 @@
 import { scheduleFrequencies } from "@logbook/shared/export-schedule";
+import { parseDeepObjectQuery } from "@logbook/shared/filters";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { formatUtc } from "../lib/format";
+import { filterToSearchParams } from "../lib/log-url";
 import { errorMessage, useTRPC } from "../lib/trpc";
 import { CopyField } from "./copy-field";
 import { EmptyState, FormError } from "./states";
+
+/** " · model=…&is_error=true" for a schedule's filters beyond the kind, or nothing. */
+function describeFilter(filter: Parameters<typeof filterToSearchParams>[0]): string {
+  const params = filterToSearchParams({ ...filter, kind: undefined }).toString();
+  return params ? ` · ${decodeURIComponent(params)}` : "";
+}
 
 const weekdays = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 const kinds = [
@@ -61,7 +69,8 @@ export function ExportSchedules({ orgId, canManage }: { orgId: string; canManage
                     {s.frequency === "weekly" ? ` on ${weekdays[s.weekday - 1]}` : ""} at {s.timeOfDay} ({s.timeZone})
                   </td>
                   <td>
-                    {(s.filter.kind ?? ["all kinds"]).join(", ")} · {s.format.toUpperCase()}
+                    {(s.filter.kind ?? ["all kinds"]).join(", ")}
+                    {describeFilter(s.filter)} · {s.format.toUpperCase()}
                     {s.gzip ? " gzip" : ""}
                   </td>
                   <td>{s.enabled ? formatUtc(s.nextRunAt) : "—"}</td>
@@ -102,6 +111,7 @@ function ScheduleForm({ orgId, onCreated }: { orgId: string; onCreated: () => Pr
     timeZone: browserZone,
     weekday: 1,
     kind: "" as (typeof kinds)[number]["value"],
+    filters: "",
     format: "csv" as "csv" | "jsonl",
     gzip: true,
     webhookUrl: "",
@@ -118,9 +128,21 @@ function ScheduleForm({ orgId, onCreated }: { orgId: string; onCreated: () => Pr
   );
   const set = <K extends keyof typeof form>(key: K, value: (typeof form)[K]) => setForm((f) => ({ ...f, [key]: value }));
 
+  const [filterError, setFilterError] = useState<string | null>(null);
+
   function onSubmit(e: FormEvent) {
     e.preventDefault();
     setSecret(null);
+    // The same parameters as a log view's URL and GET /v1/events; the schedule sets the period.
+    const parsed = parseDeepObjectQuery(new URLSearchParams(form.filters.trim().replace(/^\?/, "")), {
+      ignore: ["period", "from", "to", "order", "limit", "cursor", "event"],
+    });
+    if (!parsed.ok) {
+      setFilterError(`Filters: ${parsed.errors.map((x) => `${x.param} ${x.message}`).join("; ")}`);
+      return;
+    }
+    setFilterError(null);
+    const { period: _period, order: _order, limit: _limit, cursor: _cursor, ...filter } = parsed.filter;
     create.mutate({
       orgId,
       name: form.name.trim(),
@@ -128,7 +150,7 @@ function ScheduleForm({ orgId, onCreated }: { orgId: string; onCreated: () => Pr
       timeOfDay: form.timeOfDay,
       timeZone: form.timeZone.trim(),
       weekday: form.weekday,
-      filter: form.kind ? { kind: [form.kind] } : {},
+      filter: form.kind ? { ...filter, kind: [form.kind] } : filter,
       format: form.format,
       gzip: form.gzip,
       webhookUrl: form.webhookUrl.trim() || null,
@@ -182,6 +204,14 @@ function ScheduleForm({ orgId, onCreated }: { orgId: string; onCreated: () => Pr
             ))}
           </select>
         </label>
+        <label className="field grow">
+          <span>Filters (as in a log view's URL)</span>
+          <input
+            value={form.filters}
+            onChange={(e) => set("filters", e.target.value)}
+            placeholder="model=openai/gpt-5&is_error=true"
+          />
+        </label>
         <label className="field">
           <span>Format</span>
           <select value={form.format} onChange={(e) => set("format", e.target.value as "csv" | "jsonl")}>
@@ -206,7 +236,7 @@ function ScheduleForm({ orgId, onCreated }: { orgId: string; onCreated: () => Pr
           {create.isPending ? "Creating…" : "Create schedule"}
         </button>
       </form>
-      <FormError message={create.isError ? errorMessage(create.error) : null} />
+      <FormError message={filterError ?? (create.isError ? errorMessage(create.error) : null)} />
       {secret ? (
         <div className="invite-result">
           <p>Webhook signing secret — shown once. Requests carry X-Logbook-Signature: t=…,v1=HMAC-SHA256(secret, "t.body").</p>
