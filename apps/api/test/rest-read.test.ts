@@ -210,6 +210,8 @@ describe("GET /v1/events and /v1/events/:id", () => {
 
     it.each([
       ["an unknown id", randomUUID()],
+      ["a v4 id whose first bits are no time", "ffffffff-ffff-4fff-bfff-ffffffffffff"],
+      ["a v7-shaped id beyond year 9999", "ffffffff-ffff-7fff-bfff-ffffffffffff"],
       ["a malformed id", "not-a-uuid"],
       ["an id with SQL in it", "1' OR '1'='1"],
       ["an overlong id", "a".repeat(5000)],

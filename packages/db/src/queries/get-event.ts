@@ -21,6 +21,8 @@ export type EventDetails = FilteredEventItem & {
   contentRedacted: boolean;
 };
 
+/** Year 10000: a UUID that is not v7 can carry any 48 bits where v7 keeps milliseconds. */
+const MAX_TIME_MS = 253_402_300_800_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** What auditors see: every built-in kind of personal data masked. */
@@ -47,9 +49,10 @@ export async function getEvent(
     // Event ids are UUIDv7 of their occurred_at (ms): look in that millisecond first — one partition,
     // one primary-key probe — and only then everywhere (an id minted otherwise, or none at all).
     const ms = Number.parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
-    let [event] = await byId(
-      and(gte(events.occurredAt, new Date(ms).toISOString()), lt(events.occurredAt, new Date(ms + 1).toISOString())),
-    );
+    const isV7 = id[14] === "7" && ms < MAX_TIME_MS;
+    let [event] = isV7
+      ? await byId(and(gte(events.occurredAt, new Date(ms).toISOString()), lt(events.occurredAt, new Date(ms + 1).toISOString())))
+      : [];
     if (!event) [event] = await byId();
     if (!event) return null;
     if (contentAccess === "none") return { ...event, content: null, contentRedacted: false };
