@@ -114,11 +114,20 @@ describe("GET /v1/events as JSON Lines", () => {
   it("a database failure mid-stream errors the stream and is logged", async () => {
     const application = `logbook-jsonl-failure-${Date.now()}`;
     const handle = createDb(inject("databaseUrl"), { max: 1, application });
-    const parsed = parseDeepObjectQuery(new URLSearchParams("type=bulk.row"));
+    const admin = createDb(inject("databaseUrl"), { max: 1 });
+    // ~70 MB of lines, far more than socket buffers hold, so the COPY is still running when it is killed.
+    const big = `jsonl-big-${Date.now()}`;
+    await admin.pool.query(
+      `INSERT INTO events (tenant_id, id, occurred_at, kind, type, metadata)
+       SELECT $1, gen_random_uuid(), now() - i * interval '1 ms', 'system', 'bulk.big', jsonb_build_object('pad', repeat('x', 1000))
+       FROM generate_series(1, 60000) i`,
+      [big],
+    );
+    const parsed = parseDeepObjectQuery(new URLSearchParams("type=bulk.big"));
     if (!parsed.ok) throw new Error("filter");
     const logs: string[] = [];
     const stream = await eventsJsonlStream(handle.db, {
-      tenantId: a.tenantId,
+      tenantId: big,
       filter: parsed.filter,
       secret: "jsonl-failure-test-secret",
       canReadContent: true,
@@ -127,7 +136,6 @@ describe("GET /v1/events as JSON Lines", () => {
     const reader = stream.getReader();
     expect((await reader.read()).done).toBe(false);
     // Not reading on holds the COPY back (backpressure); then its connection is killed.
-    const admin = createDb(inject("databaseUrl"), { max: 1 });
     await admin.pool.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1", [application]);
     await admin.close();
     const drain = async (): Promise<void> => {
