@@ -1,4 +1,3 @@
-import { Readable } from "node:stream";
 import type { Db } from "@logbook/db/client";
 import { streamEventJsonLines } from "@logbook/db/queries/list-events-filtered";
 import type { EventFilter } from "@logbook/shared/filters";
@@ -20,8 +19,27 @@ export interface JsonlStreamInput {
 export async function eventsJsonlStream(db: Db, input: JsonlStreamInput): Promise<ReadableStream<Uint8Array>> {
   const { tenantId, log } = input;
   const lines = await streamEventJsonLines(db, { ...input, now: new Date() });
-  lines.on("error", (error) => {
-    log(`jsonl stream of tenant ${tenantId} failed: ${error.stack ?? error}`);
-  });
-  return Readable.toWeb(lines) as ReadableStream<Uint8Array>;
+  // Pulled one chunk at a time (backpressure) through the stream's async iterator. Not Readable.toWeb:
+  // when the source failed after the reader had gone, it closed an already-closed controller and threw
+  // an uncaught ERR_INVALID_STATE.
+  const chunks = lines[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        try {
+          const { value, done } = await chunks.next();
+          if (done) controller.close();
+          else controller.enqueue(value);
+        } catch (error) {
+          log(`jsonl stream of tenant ${tenantId} failed: ${(error as Error).stack ?? error}`);
+          controller.error(error);
+        }
+      },
+      async cancel() {
+        // Ends the iteration, which destroys the source and so ends the query.
+        await chunks.return?.();
+      },
+    },
+    { highWaterMark: 0 },
+  );
 }
