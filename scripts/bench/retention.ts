@@ -3,12 +3,15 @@
 // bounded batch deletes elsewhere), its timings, the event store's size before and after, and ingest
 // through the real API process while the run goes compared with ingest alone.
 // Options: --events N (default 2,000,000; the issue's figure is --events 10000000, ≈ 10 min to seed on
-// 2 cores), --tenants N (default 60), --seconds N (ingest-alone window, default 10).
+// 2 cores), --tenants N (default 60), --seconds N (ingest-alone window, default 10), --template NAME (seed
+// once into a database of that name on the same server and clone it on later runs: repeat measurements
+// without re-seeding; the clone is migrated, its events are as old as when they were seeded).
 import { once } from "node:events";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createDb } from "@logbook/db/client";
+import { migrate } from "@logbook/db/migrate";
 import { createApiKey } from "@logbook/db/queries/api-keys";
 import { compactRollups } from "@logbook/db/queries/event-rollups";
 import { assignTenantPlan, updatePlanRetention } from "@logbook/db/queries/retention-settings";
@@ -145,16 +148,42 @@ export async function run() {
   const total = arg("events", 2_000_000);
   const tenants = arg("tenants", 60);
   const seconds = arg("seconds", 10);
+  const ti = process.argv.indexOf("--template");
+  const template = ti > 0 ? process.argv[ti + 1] : undefined;
+  if (template !== undefined && !/^[a-z_][a-z0-9_]*$/.test(template)) throw new Error("--template wants a database name");
   const services = await startTestServices("bench_retention", process.env);
-  const { db, pool, close } = createDb(services.databaseUrl, { max: 8, application: "logbook-bench-retention" });
   const now = Date.now();
+  const database = new URL(services.databaseUrl).pathname.slice(1);
+  const server = new pg.Client({
+    connectionString: Object.assign(new URL(services.databaseUrl), { pathname: "/postgres" }).href,
+  });
+  await server.connect();
+  const seeded = template
+    ? (await server.query("SELECT 1 FROM pg_database WHERE datname = $1", [template])).rowCount === 1
+    : false;
+  if (seeded) {
+    const t0 = performance.now();
+    await server.query(`DROP DATABASE "${database}"`);
+    await server.query(`CREATE DATABASE "${database}" TEMPLATE "${template}" STRATEGY FILE_COPY`);
+    const migrated = createDb(services.databaseUrl, { max: 1 });
+    await migrate(migrated.pool);
+    await migrated.close();
+    console.log(`cloned ${template} in ${Math.round((performance.now() - t0) / 1000)} s (no seeding)`);
+  } else {
+    await seed(services.databaseUrl, total, tenants, now);
+    if (template) {
+      await server.query(`CREATE DATABASE "${template}" TEMPLATE "${database}" STRATEGY FILE_COPY`);
+      console.log(`saved the seeded database as ${template} (drop it when done)`);
+    }
+  }
+  await server.end();
+  const { db, pool, close } = createDb(services.databaseUrl, { max: 8, application: "logbook-bench-retention" });
   const api = await startApiProcess({
     DATABASE_URL: services.databaseUrl,
     REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
     LOGBOOK_QUEUE_PREFIX: `bench-${Date.now()}`,
   });
   try {
-    await seed(services.databaseUrl, total, tenants, now);
     for (const plan of PLANS) await updatePlanRetention(db, { planId: plan, retention: RETENTION[plan], updatedBy: "bench" });
     for (let t = 0; t < tenants; t++)
       await assignTenantPlan(db, { tenantId: `tenant_${t}`, plan: PLANS[t % 3]!, updatedBy: "bench" });

@@ -2,6 +2,7 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createDb, type DbHandle } from "@logbook/db/client";
+import { compactRollups } from "@logbook/db/queries/event-rollups";
 import { insertEvents, type NewEvent } from "@logbook/db/queries/events";
 import { ensurePartitions } from "@logbook/db/queries/partitions";
 import {
@@ -225,6 +226,90 @@ describe("retention run", () => {
     // Restarted: it picks up where the stopped run was, and still nothing inside retention goes.
     await run([tenantId], { batchSize: 4 });
     expect((await kept(tenantId)).map((r) => r.type)).toEqual(Array(5).fill("inside"));
+  });
+});
+
+describe("rollups after batched deletes", () => {
+  /** Per kind and hour: events counted by the rollups (compacted + pending) next to the events stored. */
+  async function rollupMismatches(tenantId: string) {
+    const { rows } = await database.pool.query(
+      `WITH r AS (
+         SELECT hour, kind, sum(events) AS n FROM (
+           SELECT hour, kind, events FROM event_rollup_totals WHERE tenant_id = $1
+           UNION ALL SELECT hour, kind, events FROM event_rollup_deltas WHERE tenant_id = $1) x
+         GROUP BY 1, 2 HAVING sum(events) <> 0
+       ), e AS (
+         SELECT date_trunc('hour', occurred_at, 'UTC') AS hour, kind, count(*) AS n FROM events WHERE tenant_id = $1 GROUP BY 1, 2
+       )
+       SELECT coalesce(r.hour, e.hour) AS hour, coalesce(r.kind, e.kind) AS kind, r.n AS rollup, e.n AS stored
+       FROM r FULL JOIN e ON r.hour = e.hour AND r.kind = e.kind
+       WHERE r.n IS DISTINCT FROM e.n`,
+      [tenantId],
+    );
+    return rows;
+  }
+  /** User sketches of hours (per kind, and all kinds) that hold no event any more. */
+  async function orphanSketches(tenantId: string) {
+    const { rows } = await database.pool.query(
+      `SELECT s.hour, s.kind FROM event_user_sketches s WHERE s.tenant_id = $1 AND NOT EXISTS (
+         SELECT 1 FROM events e WHERE e.tenant_id = s.tenant_id AND (s.kind = '*' OR e.kind = s.kind)
+           AND e.occurred_at >= s.hour AND e.occurred_at < s.hour + interval '1 hour')`,
+      [tenantId],
+    );
+    return rows;
+  }
+
+  it("keeps counts and user sketches exact across whole hours and the cutoff's partial hour, also when stopped half-way", async () => {
+    const tenantId = `t_ret_rollups_${uid()}`;
+    await assignTenantPlan(database.db, { tenantId, plan: "free", updatedBy: "test" });
+    // free: system 14 days. Expired events every 13 minutes over the 10 hours before the cutoff (whole
+    // hours and the partial hour the cutoff falls in), kept ones over the 2 hours after it; and
+    // user_activity of the same hours, all kept (30 days), so the all-kinds sketches must be rebuilt.
+    const expired = Array.from({ length: 46 }, (_, i) => ({
+      kind: "system" as const,
+      type: "expired",
+      actorId: `u_${i % 7}`,
+      occurredAt: at(14 * DAY + 1000 + i * 13 * 60_000),
+    }));
+    const inside = Array.from({ length: 9 }, (_, i) => ({
+      kind: "system" as const,
+      type: "inside",
+      actorId: `u_${i % 3}`,
+      occurredAt: at(14 * DAY - 1000 - i * 13 * 60_000),
+    }));
+    const other = Array.from({ length: 12 }, (_, i) => ({
+      kind: "user_activity" as const,
+      type: "user.login",
+      actorId: `v_${i}`,
+      occurredAt: at(14 * DAY - 2 * 3_600_000 + i * 60 * 60_000),
+    }));
+    await insertEvents(database.db, { tenantId, events: [...expired, ...inside, ...other] });
+    await compactRollups(database.db);
+
+    let batches = 0;
+    await expect(
+      run([tenantId], {
+        batchSize: 5,
+        afterBatch: () => {
+          if (++batches === 3) throw new Error("worker killed");
+        },
+      }),
+    ).rejects.toThrow("worker killed");
+    await run([tenantId], { batchSize: 5 });
+    const left = await kept(tenantId);
+    expect(left.filter((r) => r.type === "expired")).toEqual([]);
+    expect(left.filter((r) => r.type === "inside")).toHaveLength(9);
+    expect(left.filter((r) => r.type === "user.login")).toHaveLength(12);
+
+    expect(await rollupMismatches(tenantId)).toEqual([]);
+    await compactRollups(database.db);
+    expect(await rollupMismatches(tenantId)).toEqual([]);
+    expect(await orphanSketches(tenantId)).toEqual([]);
+    const { rows } = await database.pool.query(
+      "SELECT count(*)::int AS n FROM event_user_sketches WHERE tenant_id = $1 AND kind = '*'",
+      [tenantId],
+    );
+    expect(rows[0].n).toBeGreaterThan(0);
   });
 });
 

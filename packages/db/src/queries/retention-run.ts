@@ -12,11 +12,18 @@ import type { Db } from "../client";
  * Runs `fn` in a transaction with `logbook.retention = on`, the only way DELETE passes the guard. It
  * runs as the worker's own role, across tenants: every statement names its tenants explicitly.
  */
-async function inRetentionTx<T>(db: Db, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+async function inRetentionTx<T>(
+  db: Db,
+  fn: (client: PoolClient) => Promise<T>,
+  options: { forgetRollups?: boolean } = {},
+): Promise<T> {
   const client = await db.$client.connect();
   try {
     await client.query("BEGIN");
-    await client.query("SELECT set_config('logbook.retention', 'on', true), set_config('jit', 'off', true)");
+    await client.query(
+      "SELECT set_config('logbook.retention', 'on', true), set_config('jit', 'off', true), set_config('logbook.rollups_forget', $1, true)",
+      [options.forgetRollups ? "on" : "off"],
+    );
     const result = await fn(client);
     await client.query("COMMIT");
     return result;
@@ -45,24 +52,29 @@ export interface ExpiredSlice {
  * content in the same statement (content never outlives its event). The day's bounds prune the
  * statement to one partition, so planning stays cheap however many days are kept; one short
  * transaction per batch (row locks on old rows only: ingestion never waits). The delete triggers keep
- * the rollups right. Returns what went, per tenant and kind.
+ * the rollups right — unless `forgetRollups`: for slices ending on an hour whose hours are emptied
+ * entirely, the trigger is skipped and the caller forgets those hours' rollups afterwards
+ * (forgetRollupHours), which costs a few index probes instead of arithmetic per row. Returns what
+ * went, per tenant and kind.
  */
 export async function deleteExpiredEventsOfDay(
   db: Db,
-  input: { day: string; slices: ExpiredSlice[]; limit: number },
+  input: { day: string; slices: ExpiredSlice[]; limit: number; forgetRollups?: boolean },
 ): Promise<{
   events: { tenantId: string; kind: RetentionKind; count: number }[];
   contents: { tenantId: string; count: number }[];
 }> {
   const [from, to] = dayBounds(input.day);
-  return inRetentionTx(db, async (client) => {
-    const result = await client.query<{
-      what: "events" | "contents";
-      tenant_id: string;
-      kind: RetentionKind | null;
-      count: string;
-    }>(
-      `WITH expired AS (
+  return inRetentionTx(
+    db,
+    async (client) => {
+      const result = await client.query<{
+        what: "events" | "contents";
+        tenant_id: string;
+        kind: RetentionKind | null;
+        count: string;
+      }>(
+        `WITH expired AS (
          SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS x(tenant_id, kind, before)
        ), victims AS (
          SELECT v.tenant_id, v.occurred_at, v.id FROM expired x
@@ -86,22 +98,47 @@ export async function deleteExpiredEventsOfDay(
        SELECT 'events' AS what, tenant_id, kind, count(*) AS count FROM gone GROUP BY tenant_id, kind
        UNION ALL
        SELECT 'contents', tenant_id, NULL, count(*) FROM content GROUP BY tenant_id`,
-      [
-        input.slices.map((s) => s.tenantId),
-        input.slices.map((s) => s.kind),
-        input.slices.map((s) => s.before),
-        from,
-        to,
-        input.limit,
-      ],
-    );
-    return {
-      events: result.rows
-        .filter((r) => r.what === "events")
-        .map((r) => ({ tenantId: r.tenant_id, kind: r.kind as RetentionKind, count: Number(r.count) })),
-      contents: result.rows.filter((r) => r.what === "contents").map((r) => ({ tenantId: r.tenant_id, count: Number(r.count) })),
-    };
-  });
+        [
+          input.slices.map((s) => s.tenantId),
+          input.slices.map((s) => s.kind),
+          input.slices.map((s) => s.before),
+          from,
+          to,
+          input.limit,
+        ],
+      );
+      return {
+        events: result.rows
+          .filter((r) => r.what === "events")
+          .map((r) => ({ tenantId: r.tenant_id, kind: r.kind as RetentionKind, count: Number(r.count) })),
+        contents: result.rows
+          .filter((r) => r.what === "contents")
+          .map((r) => ({ tenantId: r.tenant_id, count: Number(r.count) })),
+      };
+    },
+    { forgetRollups: input.forgetRollups },
+  );
+}
+
+/** Whole hours [from, to) of a tenant's kind whose events are gone. */
+export interface ForgottenHours {
+  tenantId: string;
+  kind: RetentionKind;
+  from: Date;
+  to: Date;
+}
+
+/**
+ * Forgets the rollups (counts, tokens, user sketches) of whole hours emptied by deletes that skipped
+ * the rollup trigger (logbook_retention_forget_hours). Idempotent. Returns the rollup rows removed.
+ */
+export async function forgetRollupHours(db: Db, ranges: ForgottenHours[]): Promise<number> {
+  if (ranges.length === 0) return 0;
+  const { rows } = await db.$client.query<{ removed: string }>(
+    "SELECT logbook_retention_forget_hours($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[]) AS removed",
+    [ranges.map((r) => r.tenantId), ranges.map((r) => r.kind), ranges.map((r) => r.from), ranges.map((r) => r.to)],
+  );
+  return Number(rows[0]!.removed);
 }
 
 /** Deletes up to `limit` content rows (questions, answers) of one UTC day older than each tenant's `before`. */

@@ -3,14 +3,17 @@ import {
   deleteExpiredContentOfDay,
   deleteExpiredEventsOfDay,
   type ExpiredSlice,
+  type ForgottenHours,
+  forgetRollupHours,
   listDailyPartitions,
   partitionTenantKinds,
   partitionTenants,
 } from "@logbook/db/queries/retention-run";
 import type { TenantRetentionView } from "@logbook/db/queries/retention-settings";
-import { type RetentionCutoffs, type RetentionField, retentionCutoffs } from "@logbook/shared/retention";
+import { type RetentionCutoffs, type RetentionField, retentionCutoffs, retentionKinds } from "@logbook/shared/retention";
 
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 
 export interface DeleteOptions {
   retention: Map<string, TenantRetentionView>;
@@ -25,7 +28,10 @@ export interface DeleteOptions {
  * Bounded batch deletes where a day holds rows some tenants still keep: day by day, oldest first, the
  * content past each tenant's content cutoff, then the events past each tenant's cutoff for their kind
  * (with their content). Which tenants and kinds a day holds comes from a skip scan of its index; each
- * batch is one statement pruned to that day's partition. Returns the rows deleted.
+ * batch is one statement pruned to that day's partition. Events go in two passes: the whole hours
+ * before each cutoff without the rollup trigger, whose rollups are then forgotten wholesale (for every
+ * tenant with a cutoff, present or not, so a run that died in between leaves nothing behind), then the
+ * partial hour up to the cutoff itself through the trigger. Returns the rows deleted.
  */
 export async function deleteExpiredRows(db: Db, options: DeleteOptions): Promise<number> {
   const cutoffs = new Map<string, RetentionCutoffs>();
@@ -73,20 +79,40 @@ export async function deleteExpiredRows(db: Db, options: DeleteOptions): Promise
       }
     }
     if (tables.events) {
-      const slices: ExpiredSlice[] = (await partitionTenantKinds(db, tables.events)).flatMap(({ tenantId, kind }) => {
-        const b = before(tenantId, kind);
-        return b ? [{ tenantId, kind, before: b }] : [];
-      });
-      if (slices.length > 0) {
+      const present = await partitionTenantKinds(db, tables.events);
+      const eventsPass = async (slices: ExpiredSlice[], forgetRollups: boolean) => {
+        if (slices.length === 0) return;
         await drain(day, async () => {
-          const gone = await deleteExpiredEventsOfDay(db, { day, slices, limit: options.batchSize });
+          const gone = await deleteExpiredEventsOfDay(db, { day, slices, limit: options.batchSize, forgetRollups });
           for (const g of gone.events) options.add(g.tenantId, g.kind, g.count);
           for (const g of gone.contents) options.add(g.tenantId, "interaction_content", g.count);
           // The batch limit counts events; their content rows come along.
           deleted += gone.contents.reduce((n, g) => n + g.count, 0);
           return gone.events.reduce((n, g) => n + g.count, 0);
         });
-      }
+      };
+      const wholeHours = (b: Date) => new Date(Math.floor(b.getTime() / HOUR_MS) * HOUR_MS);
+      await eventsPass(
+        present.flatMap(({ tenantId, kind }) => {
+          const b = before(tenantId, kind);
+          return b && wholeHours(b).getTime() > start ? [{ tenantId, kind, before: wholeHours(b) }] : [];
+        }),
+        true,
+      );
+      const forgotten: ForgottenHours[] = [...cutoffs.keys()].flatMap((tenantId) =>
+        retentionKinds.flatMap((kind) => {
+          const b = before(tenantId, kind);
+          return b && wholeHours(b).getTime() > start ? [{ tenantId, kind, from: new Date(start), to: wholeHours(b) }] : [];
+        }),
+      );
+      await forgetRollupHours(db, forgotten);
+      await eventsPass(
+        present.flatMap(({ tenantId, kind }) => {
+          const b = before(tenantId, kind);
+          return b ? [{ tenantId, kind, before: b }] : [];
+        }),
+        false,
+      );
     }
   }
   return deleted;
