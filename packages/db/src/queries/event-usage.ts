@@ -162,6 +162,9 @@ export async function eventUsage(db: Db, input: EventUsageInput): Promise<EventU
                ${events.inputTokens} AS input_tokens, ${events.outputTokens} AS output_tokens,
                (${events.isError} IS TRUE OR ${events.status} = 'failure') AS failed, ${events.sentiment} AS sentiment
         FROM ${events} WHERE ${bounded}
+        -- Not pulled up into the grouping: split by model, dim and model are the same column, and
+        -- the planner would merge the two grouping sets (the model ranking came back empty).
+        OFFSET 0
       ), grouped AS (
         SELECT CASE WHEN grouping(dim) = 0 THEN 'dim' WHEN grouping(user_key) = 0 THEN 'user'
                     WHEN grouping(model) = 0 THEN 'model' ELSE 'total' END AS grp,
@@ -220,6 +223,9 @@ export async function eventUsage(db: Db, input: EventUsageInput): Promise<EventU
                coalesce(${events.inputTokens}, 0) + coalesce(${events.outputTokens}, 0) AS tokens,
                (${events.isError} IS TRUE OR ${events.status} = 'failure') AS failed
         FROM ${events} WHERE ${bounded}
+        -- Not pulled up into the grouping: split by model, dim and model are the same column, and
+        -- the planner would merge the two grouping sets (the model ranking came back empty).
+        OFFSET 0
       ), grouped AS (
         SELECT bucket, ${slot} AS slot, count(*) AS requests, sum(tokens) AS tokens,
                count(*) FILTER (WHERE failed) AS errors
