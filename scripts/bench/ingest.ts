@@ -20,7 +20,23 @@ const arg = (name: string, fallback: number) => {
 
 let reported = false;
 
-async function post(url: string, key: string, body: string, attempt = 0): Promise<{ status: number; accepted: number }> {
+/** Server-Timing metrics of a response: name → ms. */
+function serverTiming(header: string | null): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const part of (header ?? "").split(",")) {
+    const name = part.split(";")[0]?.trim();
+    const dur = /dur=([0-9.]+)/.exec(part);
+    if (name && dur) out[name] = Number(dur[1]);
+  }
+  return out;
+}
+
+async function post(
+  url: string,
+  key: string,
+  body: string,
+  attempt = 0,
+): Promise<{ status: number; accepted: number; timing: Record<string, number> }> {
   const res = await fetch(`${url}/v1/events`, {
     method: "POST",
     headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
@@ -36,7 +52,7 @@ async function post(url: string, key: string, body: string, attempt = 0): Promis
     reported = true;
     console.log(`first failed request: HTTP ${res.status} ${JSON.stringify(json).slice(0, 300)}`);
   }
-  return { status: res.status, accepted: json.accepted ?? 0 };
+  return { status: res.status, accepted: json.accepted ?? 0, timing: serverTiming(res.headers.get("server-timing")) };
 }
 
 async function apiRun(url: string, key: string, seconds: number, seed: number) {
@@ -64,18 +80,20 @@ async function apiRun(url: string, key: string, seconds: number, seed: number) {
   });
   // One more client measures the latency of a 100-event request under that load.
   const latencies: number[] = [];
+  const phases: Record<string, number>[] = [];
   const probe = (async () => {
     for (let i = 0; performance.now() < deadline - 200; i++) {
       const body = probes[i] ?? JSON.stringify({ events: benchEvents(100, seed * 7_000_000 + i) });
       const t = performance.now();
-      await post(url, key, body);
+      const r = await post(url, key, body);
       latencies.push(performance.now() - t);
+      phases.push(r.timing);
       await new Promise((r) => setTimeout(r, 50));
     }
   })();
   await Promise.all([...clients, probe]);
   const elapsed = (performance.now() - started) / 1000;
-  return { eventsPerS: accepted / elapsed, failures, latencies };
+  return { eventsPerS: accepted / elapsed, failures, latencies, phases };
 }
 
 const csv = (v: unknown): string => {
@@ -161,6 +179,7 @@ export async function run() {
     const copy_rates: number[] = [];
     const ratios: number[] = [];
     const latencies: number[] = [];
+    const phases: Record<string, number>[] = [];
     for (let i = 0; i < runs; i++) {
       const a = await apiRun(api.url, key, seconds, i + 1);
       const c = await copyRun(databaseUrl, Math.max(50_000, Math.round(a.eventsPerS * seconds)), 500 + i);
@@ -168,10 +187,21 @@ export async function run() {
       copy_rates.push(c);
       ratios.push(a.eventsPerS / c);
       latencies.push(...a.latencies);
+      phases.push(...a.phases);
       console.log(
         `run ${i + 1}: API ${Math.round(a.eventsPerS)} events/s (${a.failures} failed requests), COPY ${Math.round(c)} events/s, ratio ${(a.eventsPerS / c).toFixed(2)}, 100-event request p50 ${percentile(a.latencies, 50).toFixed(1)} ms p99 ${percentile(a.latencies, 99).toFixed(1)} ms`,
       );
     }
+    // Where a 100-event request's time goes on the server (its Server-Timing), p50 / p99 per phase.
+    const names = [...new Set(phases.flatMap((p) => Object.keys(p)))];
+    console.log(
+      `100-event request phases (server, ms, p50/p99): ${names
+        .map((n) => {
+          const v = phases.map((p) => p[n] ?? 0);
+          return `${n} ${percentile(v, 50).toFixed(1)}/${percentile(v, 99).toFixed(1)}`;
+        })
+        .join(", ")}`,
+    );
     const figures = {
       api_events_per_s: Math.round(median(api_rates)),
       copy_events_per_s: Math.round(median(copy_rates)),

@@ -95,9 +95,17 @@ export function validateEvent(
  */
 export async function ingestEvents(
   deps: { db: Db; gate?: IngestGate; onUnlabelled?: (tenantId: string, eventIds: string[]) => Promise<void> },
-  input: { tenantId: string; events: unknown[]; redactor: Redactor | null; mayContainNul?: boolean },
+  input: {
+    tenantId: string;
+    events: unknown[];
+    redactor: Redactor | null;
+    mayContainNul?: boolean;
+    /** Receives the phases' durations in ms: validate, queue (waiting at the gate), store. */
+    timing?: (name: "validate" | "queue" | "store", ms: number) => void;
+  },
 ): Promise<IngestResult> {
   const now = Date.now();
+  const validateStarted = performance.now();
   const results: EventOutcome[] = new Array(input.events.length);
   const rows: IngestRow[] = [];
   const rowIndex: number[] = [];
@@ -115,12 +123,24 @@ export async function ingestEvents(
   // Stored in transactions of at most STORE_CHUNK events, each taking its turn at the gate: a small
   // request then never waits behind more than one chunk of a big one. Every chunk commits before the
   // answer; a client id repeated across chunks is still reported as a duplicate of the first.
+  input.timing?.("validate", performance.now() - validateStarted);
   const stored: Awaited<ReturnType<typeof storeEvents>> = [];
+  let queued = 0;
+  let storing = 0;
   for (let i = 0; i < rows.length; i += STORE_CHUNK) {
     const chunk = rows.slice(i, i + STORE_CHUNK);
-    const store = () => storeEvents(deps.db, { tenantId: input.tenantId, rows: chunk });
+    const waitStarted = performance.now();
+    const store = () => {
+      const storeStarted = performance.now();
+      queued += storeStarted - waitStarted;
+      return storeEvents(deps.db, { tenantId: input.tenantId, rows: chunk }).finally(() => {
+        storing += performance.now() - storeStarted;
+      });
+    };
     stored.push(...(deps.gate ? await deps.gate.run(chunk.length, store) : await store()));
   }
+  input.timing?.("queue", queued);
+  input.timing?.("store", storing);
   const unlabelled: string[] = [];
   stored.forEach((outcome, i) => {
     const index = rowIndex[i]!;

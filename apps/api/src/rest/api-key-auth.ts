@@ -1,10 +1,13 @@
 import type { Db } from "@logbook/db/client";
-import { findApiKey, touchApiKey } from "@logbook/db/queries/api-keys";
+import { findApiKeyWithSettings, touchApiKey } from "@logbook/db/queries/api-keys";
+import type { TenantSettingsView } from "@logbook/db/queries/tenant-settings";
 import type { MiddlewareHandler } from "hono";
 import { problem } from "./problem";
 
 export interface ApiKeyVars {
   apiKey: { tenantId: string; keyId: string; prefix: string };
+  /** The key's tenant's plan and privacy settings, read with the key (fresh: a change applies at once). */
+  settings: TenantSettingsView;
 }
 
 /** The presented key: `Authorization: Bearer <key>`, or `X-API-Key: <key>` for clients that cannot set the former. */
@@ -26,7 +29,7 @@ export function apiKeyAuth(db: Db): MiddlewareHandler<{ Variables: ApiKeyVars }>
     if (!key) {
       return problem(c, 401, "missing_api_key", "Send your API key as `Authorization: Bearer <key>`.");
     }
-    const found = await findApiKey(db, key);
+    const found = await findApiKeyWithSettings(db, key);
     if (found.status === "unknown") return problem(c, 401, "invalid_api_key", "This API key is not valid.");
     if (found.status !== "valid") {
       return found.status === "revoked"
@@ -34,6 +37,7 @@ export function apiKeyAuth(db: Db): MiddlewareHandler<{ Variables: ApiKeyVars }>
         : problem(c, 403, "api_key_expired", "This API key has expired.");
     }
     c.set("apiKey", { tenantId: found.tenantId, keyId: found.keyId, prefix: found.prefix });
+    c.set("settings", found.settings);
     void touchApiKey(db, { tenantId: found.tenantId, keyId: found.keyId }).catch(() => {});
     await next();
   };

@@ -2,8 +2,9 @@ import { createHash, randomBytes } from "node:crypto";
 import { uuidv7 } from "@logbook/shared/ids";
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { apiKeys } from "../schema/ingestion";
+import { apiKeys, tenantSettings } from "../schema/ingestion";
 import { withTenant } from "../tenant";
+import { settingsView, type TenantSettingsView } from "./tenant-settings";
 
 export const API_KEY_PREFIX = "lb_";
 
@@ -97,6 +98,22 @@ export type ApiKeyLookup =
  * Read on every request: a revocation takes effect at once.
  */
 export async function findApiKey(db: Db, key: string): Promise<ApiKeyLookup> {
+  const found = await findApiKeyWithSettings(db, key);
+  return found.status === "valid"
+    ? { status: "valid", tenantId: found.tenantId, keyId: found.keyId, prefix: found.prefix }
+    : found;
+}
+
+/**
+ * findApiKey and, for a valid key, its tenant's settings (plan, privacy) in the same query: what
+ * every public API request needs before anything else, in one round trip. Both read fresh.
+ */
+export async function findApiKeyWithSettings(
+  db: Db,
+  key: string,
+): Promise<
+  Exclude<ApiKeyLookup, { status: "valid" }> | (Extract<ApiKeyLookup, { status: "valid" }> & { settings: TenantSettingsView })
+> {
   if (!key.startsWith(API_KEY_PREFIX) || key.length > 200) return { status: "unknown" };
   const [row] = await db
     .select({
@@ -105,14 +122,17 @@ export async function findApiKey(db: Db, key: string): Promise<ApiKeyLookup> {
       prefix: apiKeys.prefix,
       revokedAt: apiKeys.revokedAt,
       expiresAt: apiKeys.expiresAt,
+      plan: tenantSettings.plan,
+      privacy: tenantSettings.privacy,
     })
     .from(apiKeys)
+    .leftJoin(tenantSettings, eq(tenantSettings.tenantId, apiKeys.tenantId))
     .where(eq(apiKeys.keyHash, hashApiKey(key)))
     .limit(1);
   if (!row) return { status: "unknown" };
   if (row.revokedAt) return { status: "revoked", tenantId: row.tenantId, keyId: row.id };
   if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) return { status: "expired", tenantId: row.tenantId, keyId: row.id };
-  return { status: "valid", tenantId: row.tenantId, keyId: row.id, prefix: row.prefix };
+  return { status: "valid", tenantId: row.tenantId, keyId: row.id, prefix: row.prefix, settings: settingsView(row) };
 }
 
 const lastTouched = new Map<string, number>();

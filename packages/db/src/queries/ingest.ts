@@ -1,6 +1,4 @@
-import { sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { withTenant } from "../tenant";
 import { ensurePartitions } from "./partitions";
 
 /** One validated, redacted event ready to store, in column names (snake_case). */
@@ -53,7 +51,8 @@ export interface IngestRow {
 
 export type StoreOutcome = { id: string; duplicate: boolean };
 
-const EVENT_COLUMNS = [
+/** The columns an ingested event sets: logbook_store_events (migration 0009) inserts exactly these. */
+export const EVENT_COLUMNS = [
   "id",
   "occurred_at",
   "kind",
@@ -96,14 +95,13 @@ const EVENT_COLUMNS = [
   "sentiment",
   "labels",
 ] as const;
-const eventCols = EVENT_COLUMNS.join(", ");
-const eventSelect = EVENT_COLUMNS.map((c) => `r.${c}`).join(", ");
 
 /**
  * Stores a batch for one tenant in one transaction and reports, in input order, each event's id and
  * whether it was a duplicate of an event already stored under the same client id (the stored event's
  * id is returned then). Race-safe: two requests with the same client ids store each event once.
- * Rows travel as one JSON parameter (json_populate_recordset), not one parameter per value.
+ * Rows travel as one JSON parameter (json_populate_recordset), not one parameter per value, to one
+ * function call (logbook_store_events): a single round trip, its own transaction, committed on return.
  */
 export async function storeEvents(db: Db, input: { tenantId: string; rows: IngestRow[] }): Promise<StoreOutcome[]> {
   const { tenantId, rows } = input;
@@ -146,43 +144,19 @@ export async function storeEvents(db: Db, input: { tenantId: string; rows: Inges
       .map((r) => ({ id: r.id, question: r.question ?? null, answer: r.answer ?? null })),
   );
 
-  return withTenant(db, tenantId, async (tx) => {
-    // One statement: claim the client ids (in client-id order, so racing requests lock in the same
-    // order and never deadlock), store the events whose id was claimed or that have none, and their
-    // content. An id already claimed — by an earlier request, or one racing this — is a duplicate.
-    const claimed = await tx.execute<{ client_id: string }>(sql`
-      WITH input AS MATERIALIZED (
-        SELECT * FROM json_populate_recordset(NULL::events, ${eventsJson}::json)
-      ), claimed AS (
-        INSERT INTO event_client_ids (tenant_id, client_id, event_id, occurred_at)
-        SELECT ${tenantId}, client_id, id, occurred_at FROM input WHERE client_id IS NOT NULL ORDER BY client_id
-        ON CONFLICT (tenant_id, client_id) DO NOTHING
-        RETURNING client_id
-      ), stored AS (
-        INSERT INTO events (tenant_id, received_at, ${sql.raw(eventCols)})
-        SELECT ${tenantId}, now(), ${sql.raw(eventSelect)} FROM input r
-        WHERE r.client_id IS NULL OR r.client_id IN (SELECT client_id FROM claimed)
-        RETURNING id, occurred_at
-      ), contents AS (
-        INSERT INTO event_contents (tenant_id, event_id, occurred_at, question, answer)
-        SELECT ${tenantId}, s.id, s.occurred_at, c.question, c.answer
-        FROM stored s JOIN json_to_recordset(${contentsJson}::json) AS c(id uuid, question text, answer text) ON c.id = s.id
-      )
-      SELECT client_id FROM claimed`);
-    const claimedIds = new Set(claimed.rows.map((r) => r.client_id));
-    const taken = candidates.filter((i) => rows[i]!.client_id != null && !claimedIds.has(rows[i]!.client_id!));
-    if (taken.length > 0) {
-      const existing = await tx.execute<{ client_id: string; event_id: string }>(sql`
-        SELECT client_id, event_id FROM event_client_ids
-        WHERE tenant_id = ${tenantId}
-          AND client_id IN (SELECT value FROM json_array_elements_text(${JSON.stringify(taken.map((i) => rows[i]!.client_id))}::json))`);
-      const byClientId = new Map(existing.rows.map((r) => [r.client_id, r.event_id]));
-      // The taken ones and their later in-batch repeats point at the stored original.
-      rows.forEach((r, i) => {
-        const original = r.client_id != null ? byClientId.get(r.client_id) : undefined;
-        if (original) outcomes[i] = { id: original, duplicate: true };
-      });
-    }
-    return outcomes;
-  });
+  // One round trip (migration 0009): the tenant's role and setting, the claims, the events and their
+  // content in one statement; the client ids already claimed come back with their stored event's id.
+  const duplicates = await db.$client.query<{ client_id: string; event_id: string }>(
+    "SELECT client_id, event_id FROM logbook_store_events($1, $2::json, $3::json)",
+    [tenantId, eventsJson, contentsJson],
+  );
+  if (duplicates.rows.length > 0) {
+    const byClientId = new Map(duplicates.rows.map((r) => [r.client_id, r.event_id]));
+    // The taken ones and their later in-batch repeats point at the stored original.
+    rows.forEach((r, i) => {
+      const original = r.client_id != null ? byClientId.get(r.client_id) : undefined;
+      if (original) outcomes[i] = { id: original, duplicate: true };
+    });
+  }
+  return outcomes;
 }

@@ -16,6 +16,13 @@ export async function getTenantSettings(db: Db, input: { tenantId: string }): Pr
     .select({ plan: tenantSettings.plan, privacy: tenantSettings.privacy })
     .from(tenantSettings)
     .where(eq(tenantSettings.tenantId, input.tenantId));
+  return settingsView(row);
+}
+
+/** Settings as read (a missing row or plan: the defaults). */
+export function settingsView(
+  row: { plan: string | null; privacy: Partial<PrivacySettings> | null } | undefined,
+): TenantSettingsView {
   return { plan: isPlan(row?.plan) ? row.plan : "free", privacy: row?.privacy ?? {} };
 }
 
