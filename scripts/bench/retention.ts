@@ -172,6 +172,13 @@ export async function run() {
   } else {
     await seed(services.databaseUrl, total, tenants, now);
     if (template) {
+      // Saved folded and vacuumed, so each clone starts where a run on a fresh seed would.
+      const t0 = performance.now();
+      const seededDb = createDb(services.databaseUrl, { max: 1 });
+      await compactRollups(seededDb.db);
+      await seededDb.pool.query("VACUUM ANALYZE");
+      await seededDb.close();
+      console.log(`rollups compacted and the database vacuumed in ${Math.round((performance.now() - t0) / 1000)} s`);
       await server.query(`CREATE DATABASE "${template}" TEMPLATE "${database}" STRATEGY FILE_COPY`);
       console.log(`saved the seeded database as ${template} (drop it when done)`);
     }

@@ -59,12 +59,25 @@ export interface ExpiredSlice {
  */
 export async function deleteExpiredEventsOfDay(
   db: Db,
-  input: { day: string; slices: ExpiredSlice[]; limit: number; forgetRollups?: boolean },
+  input: {
+    day: string;
+    slices: ExpiredSlice[];
+    limit: number;
+    forgetRollups?: boolean;
+    /** The day's partitions: with forgetRollups, the statement names them instead of the parents. */
+    partitions?: { events: string; contents?: string };
+  },
 ): Promise<{
   events: { tenantId: string; kind: RetentionKind; count: number }[];
   contents: { tenantId: string; count: number }[];
 }> {
   const [from, to] = dayBounds(input.day);
+  // Named directly, a partition plans in a few ms where the partitioned parents take ~40 (every day's
+  // partition is planned, then pruned at run time). Statement triggers of the parent do not fire then:
+  // only for deletes whose rollups are forgotten afterwards (forgetRollups).
+  const direct = input.forgetRollups ? input.partitions : undefined;
+  const eventsTable = direct ? ident(direct.events) : "events";
+  const contentsTable = direct?.contents ? ident(direct.contents) : "event_contents";
   return inRetentionTx(
     db,
     async (client) => {
@@ -79,18 +92,18 @@ export async function deleteExpiredEventsOfDay(
        ), victims AS (
          SELECT v.tenant_id, v.occurred_at, v.id FROM expired x
          CROSS JOIN LATERAL (
-           SELECT e.tenant_id, e.occurred_at, e.id FROM events e
+           SELECT e.tenant_id, e.occurred_at, e.id FROM ${eventsTable} e
            WHERE e.tenant_id = x.tenant_id AND e.kind = x.kind AND e.occurred_at >= $4 AND e.occurred_at < x.before
              AND e.occurred_at < $5
          ) v
          LIMIT $6
        ), gone AS (
-         DELETE FROM events e USING victims v
+         DELETE FROM ${eventsTable} e USING victims v
          WHERE e.tenant_id = v.tenant_id AND e.occurred_at = v.occurred_at AND e.id = v.id
            AND e.occurred_at >= $4 AND e.occurred_at < $5
          RETURNING e.tenant_id, e.kind, e.occurred_at, e.id
        ), content AS (
-         DELETE FROM event_contents c USING gone g
+         DELETE FROM ${contentsTable} c USING gone g
          WHERE c.tenant_id = g.tenant_id AND c.occurred_at = g.occurred_at AND c.event_id = g.id
            AND c.occurred_at >= $4 AND c.occurred_at < $5
          RETURNING c.tenant_id
@@ -144,9 +157,16 @@ export async function forgetRollupHours(db: Db, ranges: ForgottenHours[]): Promi
 /** Deletes up to `limit` content rows (questions, answers) of one UTC day older than each tenant's `before`. */
 export async function deleteExpiredContentOfDay(
   db: Db,
-  input: { day: string; slices: { tenantId: string; before: Date }[]; limit: number },
+  input: {
+    day: string;
+    slices: { tenantId: string; before: Date }[];
+    limit: number;
+    /** The day's content partition, named directly (plans in a few ms; no statement trigger involved). */
+    partition?: string;
+  },
 ): Promise<{ tenantId: string; count: number }[]> {
   const [from, to] = dayBounds(input.day);
+  const table = input.partition ? ident(input.partition) : "event_contents";
   return inRetentionTx(db, async (client) => {
     const result = await client.query<{ tenant_id: string; count: string }>(
       `WITH expired AS (
@@ -154,12 +174,12 @@ export async function deleteExpiredContentOfDay(
        ), victims AS (
          SELECT v.tenant_id, v.occurred_at, v.event_id FROM expired x
          CROSS JOIN LATERAL (
-           SELECT c.tenant_id, c.occurred_at, c.event_id FROM event_contents c
+           SELECT c.tenant_id, c.occurred_at, c.event_id FROM ${table} c
            WHERE c.tenant_id = x.tenant_id AND c.occurred_at >= $3 AND c.occurred_at < x.before AND c.occurred_at < $4
          ) v
          LIMIT $5
        ), gone AS (
-         DELETE FROM event_contents c USING victims v
+         DELETE FROM ${table} c USING victims v
          WHERE c.tenant_id = v.tenant_id AND c.occurred_at = v.occurred_at AND c.event_id = v.event_id
            AND c.occurred_at >= $3 AND c.occurred_at < $4
          RETURNING c.tenant_id

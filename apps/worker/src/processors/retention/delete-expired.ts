@@ -72,7 +72,12 @@ export async function deleteExpiredRows(db: Db, options: DeleteOptions): Promise
       });
       if (slices.length > 0) {
         await drain(day, async () => {
-          const gone = await deleteExpiredContentOfDay(db, { day, slices, limit: options.batchSize });
+          const gone = await deleteExpiredContentOfDay(db, {
+            day,
+            slices,
+            limit: options.batchSize,
+            partition: tables.contents,
+          });
           for (const g of gone) options.add(g.tenantId, "interaction_content", g.count);
           return gone.reduce((n, g) => n + g.count, 0);
         });
@@ -80,10 +85,17 @@ export async function deleteExpiredRows(db: Db, options: DeleteOptions): Promise
     }
     if (tables.events) {
       const present = await partitionTenantKinds(db, tables.events);
+      const partitions = { events: tables.events, contents: tables.contents };
       const eventsPass = async (slices: ExpiredSlice[], forgetRollups: boolean) => {
         if (slices.length === 0) return;
         await drain(day, async () => {
-          const gone = await deleteExpiredEventsOfDay(db, { day, slices, limit: options.batchSize, forgetRollups });
+          const gone = await deleteExpiredEventsOfDay(db, {
+            day,
+            slices,
+            limit: options.batchSize,
+            forgetRollups,
+            partitions,
+          });
           for (const g of gone.events) options.add(g.tenantId, g.kind, g.count);
           for (const g of gone.contents) options.add(g.tenantId, "interaction_content", g.count);
           // The batch limit counts events; their content rows come along.
