@@ -68,6 +68,14 @@ describe("GET /v1/events as JSON Lines", () => {
     expect(lines.map((e) => e.id)).toEqual(pages.map((e) => e.id));
   });
 
+  it("each line is the JSON page's event without its null fields", async () => {
+    const lines = await jsonl(a.key, "format=jsonl&period=all");
+    const pages = await listAll(app, a.key, "period=all&limit=500");
+    const withoutNulls = (e: Record<string, unknown>) => Object.fromEntries(Object.entries(e).filter(([, v]) => v !== null));
+    expect(lines).toEqual(pages.map((e) => withoutNulls(e as Record<string, unknown>)));
+    expect(lines.every((e) => Object.values(e).every((v) => v !== null))).toBe(true);
+  });
+
   it("limit is no total: every match is streamed", async () => {
     expect(await jsonl(a.key, "format=jsonl&type=bulk.row&limit=10")).toHaveLength(BULK);
   });

@@ -25,7 +25,13 @@ describe("logbook_store_events", () => {
   it("stores as the tenant (row-level security applies) and reports client ids already stored", async () => {
     const tenantId = `t_store_${randomUUID()}`;
     const now = new Date().toISOString();
-    const row = (clientId: string | null) => ({ id: crypto.randomUUID(), client_id: clientId, occurred_at: now, kind: "system", type: "x" });
+    const row = (clientId: string | null) => ({
+      id: crypto.randomUUID(),
+      client_id: clientId,
+      occurred_at: now,
+      kind: "system",
+      type: "x",
+    });
     const first = [row("a"), row(null), row("b")];
     expect(await storeEvents(handle.db, { tenantId, rows: first })).toEqual(first.map((r) => ({ id: r.id, duplicate: false })));
     const again = [row("b"), row("c"), row("c")];

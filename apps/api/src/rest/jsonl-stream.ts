@@ -40,6 +40,7 @@ export async function eventsJsonlStream(db: Db, input: JsonlStreamInput): Promis
         await chunks.return?.();
       },
     },
-    { highWaterMark: 0 },
+    // A few chunks read ahead: the response's writes and Postgres's reads overlap.
+    { highWaterMark: 4 },
   );
 }

@@ -82,7 +82,8 @@ export const listEventsOperation = {
   summary: "List events",
   description:
     "The workspace's events matching every given filter, newest first, in pages linked by an opaque `next_cursor`. " +
-    "With `format=jsonl` or `Accept: application/x-ndjson`: every matching event as JSON Lines, streamed.",
+    "With `format=jsonl` or `Accept: application/x-ndjson`: every matching event as JSON Lines, streamed; " +
+    "a line leaves out the fields that are null.",
   parameters: filterParameters,
   responses: {
     "200": {

@@ -5,8 +5,8 @@ import { type SQL, sql } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Db } from "../client";
 import { eventContents, events } from "../schema/events";
-import { withTenant } from "../tenant";
-import { copyOut } from "./copy-out";
+import { type Tx, withTenant } from "../tenant";
+import { copyOut, copyOutLines } from "./copy-out";
 import { matchingActorKeys } from "./event-actors";
 import { compileEventFilter } from "./event-filter-sql";
 
@@ -180,7 +180,7 @@ export async function streamExportCsv(
   db: Db,
   input: Omit<ExportRowsInput, "batchSize"> & { onEstimate?(rows: number): Promise<void> | void },
 ): Promise<Readable> {
-  return streamExportCopy(db, input, "FORMAT csv", copyCell, (rows) => rows);
+  return streamExportCopy(db, input, "csv", copyCell, (rows) => rows);
 }
 
 /**
@@ -192,11 +192,10 @@ export async function streamExportJsonLines(
   db: Db,
   input: Omit<ExportRowsInput, "batchSize"> & { onEstimate?(rows: number): Promise<void> | void },
 ): Promise<Readable> {
-  // A delimiter and quote JSON never contains raw: each line goes out exactly as rendered.
   return streamExportCopy(
     db,
     input,
-    "FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01'",
+    "lines",
     (_column, value) => value,
     (rows) => sql`SELECT row_to_json(line)::text FROM (${rows}) line`,
   );
@@ -204,12 +203,13 @@ export async function streamExportJsonLines(
 
 /**
  * The export's query (filter, keyset order, content join, estimate first) as one COPY: each column's
- * `cell(column, value)` named after the column, the rows then shaped by `wrap`.
+ * `cell(column, value)` named after the column, the rows then shaped by `wrap`: CSV, or one line of
+ * text per row (copyOutLines).
  */
 async function streamExportCopy(
   db: Db,
   input: Omit<ExportRowsInput, "batchSize"> & { onEstimate?(rows: number): Promise<void> | void },
-  options: string,
+  format: "csv" | "lines",
   cell: (column: ExportColumn, value: SQL) => SQL,
   wrap: (rows: SQL) => SQL,
 ): Promise<Readable> {
@@ -218,7 +218,7 @@ async function streamExportCopy(
   if (contentAccess === "redacted" && wantsContent) throw new Error("export COPY: redacted content is encoded by the worker");
   const withContent = contentAccess === "full" && wantsContent;
   const values = columns.map((c) => (!withContent && (c === "question" || c === "answer") ? sql`NULL::text` : columnSql[c]));
-  return copyOut(db, tenantId, options, async (tx) => {
+  const build = async (tx: Tx) => {
     const actorKeys = filter.actor ? await matchingActorKeys(tx, tenantId, filter.actor) : null;
     const where = compileEventFilter(
       { ...filter, order: "asc", limit: 1 },
@@ -238,5 +238,6 @@ async function streamExportCopy(
       sql`, `,
     );
     return wrap(sql`SELECT ${cells} FROM ${events} ${contentJoin} WHERE ${where} ORDER BY ${events.occurredAt}, ${events.id}`);
-  });
+  };
+  return format === "csv" ? copyOut(db, tenantId, "FORMAT csv", build) : copyOutLines(db, tenantId, build);
 }

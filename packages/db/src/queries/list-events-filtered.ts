@@ -7,7 +7,7 @@ import { type EventRow, events } from "../schema/events";
 import { type Tx, withTenant } from "../tenant";
 import { matchingActorKeys } from "./event-actors";
 import { decodeCursor, EventCursorError, encodeCursor, filterHash } from "./event-cursor";
-import { copyOut } from "./copy-out";
+import { copyOutLines } from "./copy-out";
 import { compileEventFilter } from "./event-filter-sql";
 
 export { inlineParams } from "./copy-out";
@@ -135,29 +135,38 @@ async function pageQuery(tx: Tx, input: ListEventsFilteredInput) {
 
 const snake = (camel: string) => camel.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
-// Bulk reads: Postgres renders each event with row_to_json over snake_case aliases (about twice as
-// fast as json_build_object, which resolves each argument's type on every row) and COPY sends the
-// lines as bytes, so Node neither parses 42 fields per row (node-pg's per-field parsing capped reads
-// at ~35,000 rows/s) nor holds pages as strings.
+// Bulk reads: Postgres renders each line and COPY sends it as bytes, so Node neither parses 42 fields
+// per row (node-pg's per-field parsing capped reads at ~35,000 rows/s) nor holds pages as strings.
+// A line is `{` + the non-null fields as `"key":value` joined by commas + `}`: concat_ws skips a NULL,
+// and `'"key":' || to_json(value)` is NULL for a NULL value (to_json is strict, so it is not even
+// called). to_json renders each value exactly as row_to_json would; leaving out the null fields halves
+// a line (most columns belong to one kind only) and takes ~15 % less of Postgres's time than
+// row_to_json over all 42 columns (which itself was about twice as fast as json_build_object).
 const jsonlColumns = sql.join(
   Object.entries(eventListColumns).map(([key, column]) => sql`${column} AS ${sql.identifier(snake(key))}`),
   sql`, `,
+);
+const jsonlLine = sql.raw(
+  `'{' || concat_ws(',', ${Object.keys(eventListColumns)
+    .map((key) => {
+      const name = snake(key);
+      if (!/^[a-z_]+$/.test(name)) throw new Error(`JSON Lines: key ${name} would need escaping`);
+      return `'"${name}":' || to_json(line.${name})::text`;
+    })
+    .join(", ")}) || '}'`,
 );
 
 /**
  * Every event matching `filter` (from its cursor on, `limit` ignored) as JSON Lines, streamed straight
  * from Postgres: one COPY … TO STDOUT in one tenant transaction on a dedicated connection, Postgres
- * rendering each line (row_to_json), Node passing the bytes on with backpressure. Memory stays at a
- * few socket buffers whatever the row count; no page is ever held as a string. Throws
+ * rendering each line (its non-null fields), Node passing the bytes on with backpressure. Memory stays
+ * at a few socket buffers whatever the row count; no page is ever held as a string. Throws
  * EventCursorError before anything is streamed. Destroying the stream ends the query.
  */
 export async function streamEventJsonLines(db: Db, input: ListEventsFilteredInput): Promise<Readable> {
-  // CSV with a delimiter and quote that JSON never contains raw (control characters are escaped as
-  // \u00XX, newlines as \n): each line goes out exactly as rendered, unlike COPY's text format,
-  // which would double every backslash.
-  return copyOut(db, input.tenantId, "FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01'", async (tx) => {
+  return copyOutLines(db, input.tenantId, async (tx) => {
     const { where, orderBy } = await pageQuery(tx, input);
-    return sql`SELECT row_to_json(line)::text FROM (SELECT ${jsonlColumns} FROM ${events} WHERE ${where}
+    return sql`SELECT ${jsonlLine} FROM (SELECT ${jsonlColumns} FROM ${events} WHERE ${where}
       ORDER BY ${sql.join(orderBy, sql`, `)}) line`;
   });
 }
