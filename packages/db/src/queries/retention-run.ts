@@ -21,7 +21,9 @@ async function inRetentionTx<T>(
   try {
     await client.query("BEGIN");
     await client.query(
-      "SELECT set_config('logbook.retention', 'on', true), set_config('jit', 'off', true), set_config('logbook.rollups_forget', $1, true)",
+      // synchronous_commit off: a batch lost to a crash before its WAL reached disk is simply deleted
+      // again by the next run, so its commit need not wait for the flush (ingestion's commits do).
+      "SELECT set_config('logbook.retention', 'on', true), set_config('jit', 'off', true), set_config('logbook.rollups_forget', $1, true), set_config('synchronous_commit', 'off', true)",
       [options.forgetRollups ? "on" : "off"],
     );
     const result = await fn(client);
