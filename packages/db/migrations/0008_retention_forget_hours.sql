@@ -1,23 +1,8 @@
--- Retention deletes whole expired hours without the rollup arithmetic per deleted row. Inside a
--- transaction with `logbook.rollups_forget = on` (only the retention job sets it, for rows of hours it
--- empties entirely for a tenant's kind) the delete trigger does nothing; once those hours are empty
--- the job forgets their rollups wholesale with logbook_retention_forget_hours. Everything else — the
--- partial hour at a cutoff, any other delete — keeps going through the trigger.
-CREATE OR REPLACE FUNCTION logbook_rollups_delete() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF current_setting('logbook.rollups_forget', true) = 'on' THEN
-    RETURN NULL;
-  END IF;
-  INSERT INTO event_rollup_deltas
-  SELECT tenant_id, logbook_hour(occurred_at), kind, type, status, model, agent, source, platform, protocol,
-         product_area, tier, response_type, intent, sentiment, is_error, -count(*),
-         -coalesce(sum(input_tokens), 0), -coalesce(sum(output_tokens), 0),
-         -count(*) FILTER (WHERE is_error IS TRUE OR status = 'failure')
-  FROM old_rows GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16;
-  INSERT INTO event_sketch_rebuilds SELECT DISTINCT tenant_id, logbook_hour(occurred_at) FROM old_rows;
-  RETURN NULL;
-END $$;
-
+-- Retention deletes whole expired hours without the rollup arithmetic per deleted row: it deletes from
+-- the day's partition itself (a statement on a partition fires no statement trigger of the parent, so
+-- logbook_rollups_delete stays out of it), and once those hours are empty forgets their rollups
+-- wholesale here. The partial hour at a cutoff, and any other delete, goes through the parent and its
+-- trigger.
 -- Forgets the rollups of whole hours [lo, hi) of a tenant's kind (hour-aligned bounds), one range per
 -- array position: compacted and pending counts, the kind's user sketches. The all-kinds sketch of an
 -- hour that lost a kind's sketch is rebuilt from the events left there by the next compaction. Runs

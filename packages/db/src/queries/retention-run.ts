@@ -12,19 +12,14 @@ import type { Db } from "../client";
  * Runs `fn` in a transaction with `logbook.retention = on`, the only way DELETE passes the guard. It
  * runs as the worker's own role, across tenants: every statement names its tenants explicitly.
  */
-async function inRetentionTx<T>(
-  db: Db,
-  fn: (client: PoolClient) => Promise<T>,
-  options: { forgetRollups?: boolean } = {},
-): Promise<T> {
+async function inRetentionTx<T>(db: Db, fn: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await db.$client.connect();
   try {
     await client.query("BEGIN");
     await client.query(
       // synchronous_commit off: a batch lost to a crash before its WAL reached disk is simply deleted
       // again by the next run, so its commit need not wait for the flush (ingestion's commits do).
-      "SELECT set_config('logbook.retention', 'on', true), set_config('jit', 'off', true), set_config('logbook.rollups_forget', $1, true), set_config('synchronous_commit', 'off', true)",
-      [options.forgetRollups ? "on" : "off"],
+      "SELECT set_config('logbook.retention', 'on', true), set_config('jit', 'off', true), set_config('synchronous_commit', 'off', true)",
     );
     const result = await fn(client);
     await client.query("COMMIT");
@@ -54,10 +49,12 @@ export interface ExpiredSlice {
  * content in the same statement (content never outlives its event). The day's bounds prune the
  * statement to one partition, so planning stays cheap however many days are kept; one short
  * transaction per batch (row locks on old rows only: ingestion never waits). The delete triggers keep
- * the rollups right — unless `forgetRollups`: for slices ending on an hour whose hours are emptied
- * entirely, the trigger is skipped and the caller forgets those hours' rollups afterwards
- * (forgetRollupHours), which costs a few index probes instead of arithmetic per row. Returns what
- * went, per tenant and kind.
+ * the rollups right — unless `forgetRollupsIn` names the day's partitions: a statement on a partition
+ * fires no statement trigger of the parent, so the rollups are left alone, and the caller, whose slices
+ * end on an hour and empty their hours entirely, forgets those hours' rollups afterwards
+ * (forgetRollupHours) — a few index probes instead of arithmetic per row. A partition named directly
+ * also plans in a few ms where the parents take ~40 (every day's partition planned, then pruned at run
+ * time). Returns what went, per tenant and kind.
  */
 export async function deleteExpiredEventsOfDay(
   db: Db,
@@ -65,31 +62,25 @@ export async function deleteExpiredEventsOfDay(
     day: string;
     slices: ExpiredSlice[];
     limit: number;
-    forgetRollups?: boolean;
-    /** The day's partitions: with forgetRollups, the statement names them instead of the parents. */
-    partitions?: { events: string; contents?: string };
+    /** The day's partitions, to delete from directly, leaving the rollups to the caller. */
+    forgetRollupsIn?: { events: string; contents?: string };
   },
 ): Promise<{
   events: { tenantId: string; kind: RetentionKind; count: number }[];
   contents: { tenantId: string; count: number }[];
 }> {
   const [from, to] = dayBounds(input.day);
-  // Named directly, a partition plans in a few ms where the partitioned parents take ~40 (every day's
-  // partition is planned, then pruned at run time). Statement triggers of the parent do not fire then:
-  // only for deletes whose rollups are forgotten afterwards (forgetRollups).
-  const direct = input.forgetRollups ? input.partitions : undefined;
+  const direct = input.forgetRollupsIn;
   const eventsTable = direct ? ident(direct.events) : "events";
   const contentsTable = direct?.contents ? ident(direct.contents) : "event_contents";
-  return inRetentionTx(
-    db,
-    async (client) => {
-      const result = await client.query<{
-        what: "events" | "contents";
-        tenant_id: string;
-        kind: RetentionKind | null;
-        count: string;
-      }>(
-        `WITH expired AS (
+  return inRetentionTx(db, async (client) => {
+    const result = await client.query<{
+      what: "events" | "contents";
+      tenant_id: string;
+      kind: RetentionKind | null;
+      count: string;
+    }>(
+      `WITH expired AS (
          SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS x(tenant_id, kind, before)
        ), victims AS (
          SELECT v.tenant_id, v.occurred_at, v.id FROM expired x
@@ -113,26 +104,22 @@ export async function deleteExpiredEventsOfDay(
        SELECT 'events' AS what, tenant_id, kind, count(*) AS count FROM gone GROUP BY tenant_id, kind
        UNION ALL
        SELECT 'contents', tenant_id, NULL, count(*) FROM content GROUP BY tenant_id`,
-        [
-          input.slices.map((s) => s.tenantId),
-          input.slices.map((s) => s.kind),
-          input.slices.map((s) => s.before),
-          from,
-          to,
-          input.limit,
-        ],
-      );
-      return {
-        events: result.rows
-          .filter((r) => r.what === "events")
-          .map((r) => ({ tenantId: r.tenant_id, kind: r.kind as RetentionKind, count: Number(r.count) })),
-        contents: result.rows
-          .filter((r) => r.what === "contents")
-          .map((r) => ({ tenantId: r.tenant_id, count: Number(r.count) })),
-      };
-    },
-    { forgetRollups: input.forgetRollups },
-  );
+      [
+        input.slices.map((s) => s.tenantId),
+        input.slices.map((s) => s.kind),
+        input.slices.map((s) => s.before),
+        from,
+        to,
+        input.limit,
+      ],
+    );
+    return {
+      events: result.rows
+        .filter((r) => r.what === "events")
+        .map((r) => ({ tenantId: r.tenant_id, kind: r.kind as RetentionKind, count: Number(r.count) })),
+      contents: result.rows.filter((r) => r.what === "contents").map((r) => ({ tenantId: r.tenant_id, count: Number(r.count) })),
+    };
+  });
 }
 
 /** Whole hours [from, to) of a tenant's kind whose events are gone. */

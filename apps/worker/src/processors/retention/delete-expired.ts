@@ -93,8 +93,7 @@ export async function deleteExpiredRows(db: Db, options: DeleteOptions): Promise
             day,
             slices,
             limit: options.batchSize,
-            forgetRollups,
-            partitions,
+            forgetRollupsIn: forgetRollups ? partitions : undefined,
           });
           for (const g of gone.events) options.add(g.tenantId, g.kind, g.count);
           for (const g of gone.contents) options.add(g.tenantId, "interaction_content", g.count);
