@@ -10,12 +10,7 @@ import { ensurePartitions } from "@logbook/db/queries/partitions";
 import { sql } from "drizzle-orm";
 import { registry } from "../../apps/worker/src/registry";
 import { startWorkerRuntime } from "../../apps/worker/src/runtime";
-import { benchDatabase } from "./_services";
-
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
+import { arg, benchDatabase } from "./_services";
 
 const TENANTS = 4;
 const DAY = 86_400_000;

@@ -9,14 +9,9 @@ import { eventInputSchema } from "@logbook/shared/events";
 import pg from "pg";
 import copyStreams from "pg-copy-streams";
 import { toRow } from "../../apps/api/src/ingest/to-row";
-import { benchDatabase, median, percentile } from "./_services";
+import { arg, benchDatabase, median, percentile } from "./_services";
 import { startApiProcess } from "./_api-process";
 import { benchEvents } from "./_events";
-
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
 
 let reported = false;
 

@@ -12,16 +12,7 @@ import { startTestServices } from "@logbook/db/testing";
 import { type EventFilterInput, eventFilterSchema } from "@logbook/shared/filters";
 import { startApiProcess } from "./_api-process";
 import { copySeedEvents, seededUuid7 } from "./_copy-seed";
-import { percentile } from "./_services";
-
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const argText = (name: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : undefined;
-};
+import { arg, argText, percentile } from "./_services";
 
 const BIG = "tenant_big";
 const DAY = 86_400_000;

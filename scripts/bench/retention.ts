@@ -24,11 +24,8 @@ import { enforceRetentionProcessor } from "../../apps/worker/src/processors/rete
 import type { JobContext } from "../../apps/worker/src/queue-definition";
 import { startApiProcess } from "./_api-process";
 import { benchEvents } from "./_events";
-
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
+import { arg, argText, median } from "./_services";
+import { seededUuid7 } from "./_copy-seed";
 
 const DAY = 86_400_000;
 const PLANS = ["free", "team", "business"] as const;
@@ -41,15 +38,6 @@ const RETENTION = {
 };
 const COLS =
   "tenant_id, id, occurred_at, kind, type, status, actor_id, actor_email, source, model, input_tokens, output_tokens, has_content, metadata";
-
-function uuid7(ms: number, r: ReturnType<typeof createRandom>) {
-  const hex = ms.toString(16).padStart(12, "0");
-  const rnd = () =>
-    Math.floor(r.next() * 0x10000)
-      .toString(16)
-      .padStart(4, "0");
-  return `${hex.slice(0, 8)}-${hex.slice(8)}-7${rnd().slice(1)}-${(0x8000 | Math.floor(r.next() * 0x3fff)).toString(16)}-${rnd()}${rnd()}${rnd()}`;
-}
 
 async function seed(databaseUrl: string, total: number, tenants: number, now: number) {
   const admin = new pg.Client({ connectionString: databaseUrl });
@@ -80,7 +68,7 @@ async function seed(databaseUrl: string, total: number, tenants: number, now: nu
           ["user_activity", 3],
           ["system", 2],
         ] as const);
-        const id = uuid7(at, r);
+        const id = seededUuid7(at, r);
         const iso = new Date(at).toISOString();
         const user = r.int(1, 2000);
         const interaction = kind === "interaction";
@@ -148,8 +136,7 @@ export async function run() {
   const total = arg("events", 2_000_000);
   const tenants = arg("tenants", 60);
   const seconds = arg("seconds", 10);
-  const ti = process.argv.indexOf("--template");
-  const template = ti > 0 ? process.argv[ti + 1] : undefined;
+  const template = argText("template");
   if (template !== undefined && !/^[a-z_][a-z0-9_]*$/.test(template)) throw new Error("--template wants a database name");
   const services = await startTestServices("bench_retention", process.env);
   const now = Date.now();
@@ -260,10 +247,4 @@ export async function run() {
     await close();
     await services.stop();
   }
-}
-
-function median(values: number[]): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }

@@ -35,7 +35,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { launchBrowser } from "../../apps/web/e2e/browser";
 import { startApiProcess } from "./_api-process";
 import { seedDemoLikeEvents } from "./_web-events";
-import { median } from "./_services";
+import { arg, argText, median } from "./_services";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const OWNER = { email: "admin@demo.logbook.dev", password: "logbook-demo" };
@@ -43,14 +43,6 @@ const OWNER = { email: "admin@demo.logbook.dev", password: "logbook-demo" };
 const webDir = join(tmpdir(), "logbook-bench-web");
 const TARGETS = { first_rows_ms: 800, filter_ms: 300, max_long_task_ms: 100, first_load_js_kb_gz: 250 };
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const argText = (name: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : undefined;
-};
 const round = (n: number) => Math.round(n);
 
 // ---------------------------------------------------------------------------------------------------
