@@ -52,7 +52,8 @@ export interface RangeSplit {
   edges: { from: Date; to: Date }[];
 }
 
-const floorHour = (d: Date) => new Date(Math.floor(d.getTime() / HOUR_MS) * HOUR_MS);
+/** The UTC hour `d` falls in. */
+export const floorHour = (d: Date) => new Date(Math.floor(d.getTime() / HOUR_MS) * HOUR_MS);
 const ceilHour = (d: Date) => new Date(Math.ceil(d.getTime() / HOUR_MS) * HOUR_MS);
 
 /** Splits [from, to) (null = open) into whole UTC hours and partial ends. */

@@ -9,11 +9,17 @@ import {
   partitionTenantKinds,
   partitionTenants,
 } from "@logbook/db/queries/retention-run";
+import { floorHour } from "@logbook/db/queries/event-rollups";
 import type { TenantRetentionView } from "@logbook/db/queries/retention-settings";
-import { type RetentionCutoffs, type RetentionField, retentionCutoffs, retentionKinds } from "@logbook/shared/retention";
+import {
+  type RetentionCutoffs,
+  type RetentionField,
+  type RetentionKind,
+  retentionCutoffs,
+  retentionKinds,
+} from "@logbook/shared/retention";
 
 const DAY_MS = 86_400_000;
-const HOUR_MS = 3_600_000;
 
 export interface DeleteOptions {
   retention: Map<string, TenantRetentionView>;
@@ -102,18 +108,23 @@ export async function deleteExpiredRows(db: Db, options: DeleteOptions): Promise
           return gone.events.reduce((n, g) => n + g.count, 0);
         });
       };
-      const wholeHours = (b: Date) => new Date(Math.floor(b.getTime() / HOUR_MS) * HOUR_MS);
+      // The whole hours of a slice: up to the hour its cutoff falls in (null when none is whole).
+      const wholeBefore = (tenantId: string, kind: RetentionKind) => {
+        const b = before(tenantId, kind);
+        const hour = b && floorHour(b);
+        return hour && hour.getTime() > start ? hour : null;
+      };
       await eventsPass(
         present.flatMap(({ tenantId, kind }) => {
-          const b = before(tenantId, kind);
-          return b && wholeHours(b).getTime() > start ? [{ tenantId, kind, before: wholeHours(b) }] : [];
+          const b = wholeBefore(tenantId, kind);
+          return b ? [{ tenantId, kind, before: b }] : [];
         }),
         true,
       );
       const forgotten: ForgottenHours[] = [...cutoffs.keys()].flatMap((tenantId) =>
         retentionKinds.flatMap((kind) => {
-          const b = before(tenantId, kind);
-          return b && wholeHours(b).getTime() > start ? [{ tenantId, kind, from: new Date(start), to: wholeHours(b) }] : [];
+          const b = wholeBefore(tenantId, kind);
+          return b ? [{ tenantId, kind, from: new Date(start), to: b }] : [];
         }),
       );
       await forgetRollupHours(db, forgotten);
