@@ -7,7 +7,7 @@ import type { Context, Hono } from "hono";
 import { toSnakeEvent } from "./event-json";
 import { eventsJsonlStream } from "./jsonl-stream";
 import { problem } from "./problem";
-import type { SettingsVars } from "./tenant-settings";
+import type { ApiKeyVars } from "./api-key-auth";
 
 const NDJSON = "application/x-ndjson";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -42,7 +42,7 @@ function wantedFormat(c: Context): "json" | "jsonl" | QueryParamError {
  * GET /v1/events/:id (one event with its content). The tenant is the API key's; a tenant's own key
  * may search and read content.
  */
-export function mountEventsReadRoute(v1: Hono<{ Variables: SettingsVars }>, deps: EventsReadDeps) {
+export function mountEventsReadRoute(v1: Hono<{ Variables: ApiKeyVars }>, deps: EventsReadDeps) {
   v1.get("/events", async (c) => {
     const format = wantedFormat(c);
     if (typeof format === "object") return invalidParameters(c, [format]);

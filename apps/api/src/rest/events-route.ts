@@ -6,11 +6,11 @@ import { setMetric } from "hono/timing";
 import { ingestEvents, ingestStatus } from "../ingest/ingest-events";
 import { BodyError, parseEvents, readBodyText } from "../ingest/read-body";
 import { problem } from "./problem";
-import type { SettingsVars } from "./tenant-settings";
+import type { ApiKeyVars } from "./api-key-auth";
 
 /** POST /v1/events: one event, `{ "events": [...] }`, or NDJSON; outcomes per event in request order. */
 export function mountEventsRoute(
-  v1: Hono<{ Variables: SettingsVars }>,
+  v1: Hono<{ Variables: ApiKeyVars }>,
   deps: { db: Db; gate?: IngestGate; onUnlabelled?: (tenantId: string, eventIds: string[]) => Promise<void> },
 ) {
   v1.post("/events", async (c) => {

@@ -8,14 +8,14 @@ import { exportDownload } from "../exports/export-download";
 import { exportJson } from "../exports/export-view";
 import type { ExportsService } from "../exports/exports-service";
 import { problem } from "./problem";
-import type { SettingsVars } from "./tenant-settings";
+import type { ApiKeyVars } from "./api-key-auth";
 
 export interface ExportsRouteDeps {
   db: Db;
   exports: ExportsService;
 }
 
-type V1Context = Context<{ Variables: SettingsVars }>;
+type V1Context = Context<{ Variables: ApiKeyVars }>;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -55,7 +55,7 @@ function invalid(c: V1Context, error: z.ZodError, prefix = "") {
  * GET /v1/exports/:id/download (streamed, Range, SHA-256), POST /v1/exports/:id/cancel. An API key
  * reads content like its tenant's owners.
  */
-export function mountExportsRoute(v1: Hono<{ Variables: SettingsVars }>, deps: ExportsRouteDeps) {
+export function mountExportsRoute(v1: Hono<{ Variables: ApiKeyVars }>, deps: ExportsRouteDeps) {
   const actorOf = (c: V1Context) => {
     const key = c.get("apiKey");
     return { id: key.keyId, name: key.prefix, type: "api_key" as const };

@@ -11,7 +11,7 @@ import { decodeLogsRequest, encodeLogsResponse, encodeStatus } from "../ingest/o
 import { type OtlpEntry, OtlpError } from "../ingest/otlp-types";
 import { BodyError, MAX_EVENTS_PER_REQUEST } from "../ingest/read-body";
 import { problem } from "./problem";
-import type { SettingsVars } from "./tenant-settings";
+import type { ApiKeyVars } from "./api-key-auth";
 
 const PROTOBUF = "application/x-protobuf";
 /** google.rpc.Code INVALID_ARGUMENT, the status of an OTLP request that cannot be processed. */
@@ -33,7 +33,7 @@ function fail(c: Context, format: OtlpFormat, status: ContentfulStatusCode, code
  * spec: 200 with an empty response, or with `partialSuccess` counting the rejected records.
  */
 export function mountOtlpRoute(
-  v1: Hono<{ Variables: SettingsVars }>,
+  v1: Hono<{ Variables: ApiKeyVars }>,
   deps: { db: Db; gate?: IngestGate; onUnlabelled?: (tenantId: string, eventIds: string[]) => Promise<void> },
 ) {
   v1.post("/logs", async (c) => {

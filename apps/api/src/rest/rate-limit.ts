@@ -2,13 +2,13 @@ import { planLimits } from "@logbook/shared/plans";
 import type { MiddlewareHandler } from "hono";
 import type { Redis } from "ioredis";
 import { problem } from "./problem";
-import type { SettingsVars } from "./tenant-settings";
+import type { ApiKeyVars } from "./api-key-auth";
 
 /**
  * The tenant's public API rate limit, per plan, counted in Redis (one-second fixed windows shared by
  * every API process). Over the limit: 429 with Retry-After. Redis down: the request is let through.
  */
-export function rateLimit(redis: Redis, log: (line: string) => void): MiddlewareHandler<{ Variables: SettingsVars }> {
+export function rateLimit(redis: Redis, log: (line: string) => void): MiddlewareHandler<{ Variables: ApiKeyVars }> {
   return async (c, next) => {
     const { tenantId } = c.get("apiKey");
     const { plan } = c.get("settings");

@@ -1,10 +1,10 @@
 import type { Db } from "@logbook/db/client";
 import type { Hono } from "hono";
 import { retentionSummary } from "../retention/retention-summary";
-import type { SettingsVars } from "./tenant-settings";
+import type { ApiKeyVars } from "./api-key-auth";
 
 /** GET /v1/retention: the key's workspace's plan, retention per kind and the oldest events still kept. */
-export function mountRetentionRoute(v1: Hono<{ Variables: SettingsVars }>, deps: { db: Db }) {
+export function mountRetentionRoute(v1: Hono<{ Variables: ApiKeyVars }>, deps: { db: Db }) {
   v1.get("/retention", async (c) => {
     const s = await retentionSummary(deps.db, c.get("apiKey").tenantId);
     return c.json({

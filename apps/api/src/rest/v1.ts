@@ -4,7 +4,7 @@ import { type MiddlewareHandler, Hono } from "hono";
 import { setMetric, timing } from "hono/timing";
 import type { Redis } from "ioredis";
 import type { ExportsService } from "../exports/exports-service";
-import { apiKeyAuth } from "./api-key-auth";
+import { type ApiKeyVars, apiKeyAuth } from "./api-key-auth";
 import { mountEventsReadRoute } from "./events-read-route";
 import { mountEventsRoute } from "./events-route";
 import { mountExportsRoute } from "./exports-route";
@@ -12,7 +12,6 @@ import { mountOtlpRoute } from "./otlp-route";
 import { problem } from "./problem";
 import { rateLimit } from "./rate-limit";
 import { mountRetentionRoute } from "./retention-route";
-import type { SettingsVars } from "./tenant-settings";
 
 export interface V1Deps {
   db: Db;
@@ -32,7 +31,7 @@ export interface V1Deps {
  * /v1/events/:id, /v1/logs (OTLP/HTTP logs), /v1/exports, /v1/retention.
  */
 export function v1Api(deps: V1Deps) {
-  const v1 = new Hono<{ Variables: SettingsVars }>();
+  const v1 = new Hono<{ Variables: ApiKeyVars }>();
   // Server-Timing on every answer: where a request's time went (key and settings, rate limit, then the
   // route's own phases), for tenants' clients and for `pnpm bench ingest`.
   v1.use(
