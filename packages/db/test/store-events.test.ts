@@ -41,17 +41,22 @@ describe("logbook_store_events", () => {
       { id: again[1]!.id, duplicate: true },
     ]);
     // A tenant_id in the rows is no column the function takes: every row is the caller's tenant's.
+    // One connection for the call and the check after it: the session is back as it was.
     const other = `t_other_${randomUUID()}`;
-    await handle.pool.query("SELECT * FROM logbook_store_events($1, $2::json, '[]')", [
-      tenantId,
-      JSON.stringify([{ ...row("z"), tenant_id: other, has_content: false, redacted: false }]),
-    ]);
-    expect((await handle.pool.query("SELECT 1 FROM events WHERE tenant_id = $1", [other])).rows).toEqual([]);
-    // The role and tenant it set were the statement's own: the session is back as it was.
-    const { rows } = await handle.pool.query<{ role: string; tenant: string | null }>(
-      "SELECT current_user AS role, current_setting('logbook.tenant_id', true) AS tenant",
-    );
-    expect(rows[0]!.role).not.toBe("logbook_app");
-    expect(rows[0]!.tenant || null).toBeNull();
+    const client = await handle.pool.connect();
+    try {
+      await client.query("SELECT * FROM logbook_store_events($1, $2::json, '[]')", [
+        tenantId,
+        JSON.stringify([{ ...row("z"), tenant_id: other, has_content: false, redacted: false }]),
+      ]);
+      expect((await client.query("SELECT 1 FROM events WHERE tenant_id = $1", [other])).rows).toEqual([]);
+      const { rows } = await client.query<{ role: string; tenant: string | null }>(
+        "SELECT current_user AS role, current_setting('logbook.tenant_id', true) AS tenant",
+      );
+      expect(rows[0]!.role).not.toBe("logbook_app");
+      expect(rows[0]!.tenant || null).toBeNull();
+    } finally {
+      client.release();
+    }
   });
 });
