@@ -5,6 +5,8 @@ import { createDb, type DbHandle } from "@logbook/db/client";
 import { compactRollups } from "@logbook/db/queries/event-rollups";
 import { insertEvents, type NewEvent } from "@logbook/db/queries/events";
 import { ensurePartitions } from "@logbook/db/queries/partitions";
+import { withTenant } from "@logbook/db/tenant";
+import { sql } from "drizzle-orm";
 import {
   assignTenantPlan,
   listTenantRetention,
@@ -52,8 +54,15 @@ beforeAll(async () => {
 });
 afterAll(() => database?.close());
 
-const run = (tenantIds: string[], options: Parameters<typeof enforceRetentionProcessor>[3] = {}, when = now) =>
-  enforceRetentionProcessor({}, context, when, { ...options, tenantIds });
+type RunOptions = NonNullable<Parameters<typeof enforceRetentionProcessor>[3]>;
+/** How the runs of a block remove rows from days not dropped whole: batches, or rewriting the day. */
+let mode: RunOptions = {};
+const BATCHES: RunOptions = { rewriteShare: 2 };
+// Every day with whole expired hours is rewritten; a long lock wait, as other files' exports may
+// briefly hold the partitions.
+const REWRITES: RunOptions = { rewriteShare: 0, rewriteLockTimeoutMs: 60_000 };
+const run = (tenantIds: string[], options: RunOptions = {}, when = now) =>
+  enforceRetentionProcessor({}, context, when, { ...mode, ...options, tenantIds });
 
 async function kept(tenantId: string) {
   const { rows } = await database.pool.query<{ type: string; has_content: boolean; content: boolean }>(
@@ -95,7 +104,46 @@ function aroundCutoff(kind: NewEvent["kind"], days: number, name: string, conten
   ];
 }
 
-describe("retention run", () => {
+/** Per kind and hour: events counted by the rollups (compacted + pending) next to the events stored. */
+async function rollupMismatches(tenantId: string) {
+  const { rows } = await database.pool.query(
+    `WITH r AS (
+       SELECT hour, kind, sum(events) AS n FROM (
+         SELECT hour, kind, events FROM event_rollup_totals WHERE tenant_id = $1
+         UNION ALL SELECT hour, kind, events FROM event_rollup_deltas WHERE tenant_id = $1) x
+       GROUP BY 1, 2 HAVING sum(events) <> 0
+     ), e AS (
+       SELECT date_trunc('hour', occurred_at, 'UTC') AS hour, kind, count(*) AS n FROM events WHERE tenant_id = $1 GROUP BY 1, 2
+     )
+     SELECT coalesce(r.hour, e.hour) AS hour, coalesce(r.kind, e.kind) AS kind, r.n AS rollup, e.n AS stored
+     FROM r FULL JOIN e ON r.hour = e.hour AND r.kind = e.kind
+     WHERE r.n IS DISTINCT FROM e.n`,
+    [tenantId],
+  );
+  return rows;
+}
+/** User sketches of hours (per kind, and all kinds) that hold no event any more. */
+async function orphanSketches(tenantId: string) {
+  const { rows } = await database.pool.query(
+    `SELECT s.hour, s.kind FROM event_user_sketches s WHERE s.tenant_id = $1 AND NOT EXISTS (
+       SELECT 1 FROM events e WHERE e.tenant_id = s.tenant_id AND (s.kind = '*' OR e.kind = s.kind)
+         AND e.occurred_at >= s.hour AND e.occurred_at < s.hour + interval '1 hour')`,
+    [tenantId],
+  );
+  return rows;
+}
+
+describe.each([
+  ["in batches", BATCHES, 3],
+  ["by rewriting the day", REWRITES, 1],
+] as const)("retention run (rows removed %s)", (_name, removal, crashAt) => {
+  beforeAll(() => {
+    mode = removal;
+  });
+  afterAll(() => {
+    mode = {};
+  });
+
   it("applies each plan's cutoff per kind to the second, content before metadata, and records retention.run", async () => {
     const free = `t_ret_free_${uid()}`;
     const team = `t_ret_team_${uid()}`;
@@ -194,6 +242,67 @@ describe("retention run", () => {
     expect((await runEvents(tenantId))[0]?.deleted.system).toBe(1);
   });
 
+  it("keeps counts and user sketches exact across whole hours and the cutoff's partial hour, also when stopped half-way", async () => {
+    const tenantId = `t_ret_rollups_${uid()}`;
+    await assignTenantPlan(database.db, { tenantId, plan: "free", updatedBy: "test" });
+    // free: system 14 days. Expired events every 13 minutes over the 10 hours before the cutoff (whole
+    // hours and the partial hour the cutoff falls in), kept ones over the 2 hours after it; and
+    // user_activity of the same hours, all kept (30 days), so the all-kinds sketches must be rebuilt.
+    const expired = Array.from({ length: 46 }, (_, i) => ({
+      kind: "system" as const,
+      type: "expired",
+      actorId: `u_${i % 7}`,
+      occurredAt: at(14 * DAY + 1000 + i * 13 * 60_000),
+    }));
+    const inside = Array.from({ length: 9 }, (_, i) => ({
+      kind: "system" as const,
+      type: "inside",
+      actorId: `u_${i % 3}`,
+      occurredAt: at(14 * DAY - 1000 - i * 13 * 60_000),
+    }));
+    const other = Array.from({ length: 12 }, (_, i) => ({
+      kind: "user_activity" as const,
+      type: "user.login",
+      actorId: `v_${i}`,
+      occurredAt: at(14 * DAY - 2 * 3_600_000 + i * 60 * 60_000),
+    }));
+    await insertEvents(database.db, { tenantId, events: [...expired, ...inside, ...other] });
+    await compactRollups(database.db);
+
+    let batches = 0;
+    await expect(
+      run([tenantId], {
+        batchSize: 5,
+        afterBatch: () => {
+          if (++batches === crashAt) throw new Error("worker killed");
+        },
+      }),
+    ).rejects.toThrow("worker killed");
+    await run([tenantId], { batchSize: 5 });
+    const left = await kept(tenantId);
+    expect(left.filter((r) => r.type === "expired")).toEqual([]);
+    expect(left.filter((r) => r.type === "inside")).toHaveLength(9);
+    expect(left.filter((r) => r.type === "user.login")).toHaveLength(12);
+
+    expect(await rollupMismatches(tenantId)).toEqual([]);
+    await compactRollups(database.db);
+    expect(await rollupMismatches(tenantId)).toEqual([]);
+    expect(await orphanSketches(tenantId)).toEqual([]);
+    const { rows } = await database.pool.query(
+      "SELECT count(*)::int AS n FROM event_user_sketches WHERE tenant_id = $1 AND kind = '*'",
+      [tenantId],
+    );
+    expect(rows[0].n).toBeGreaterThan(0);
+  });
+});
+
+describe("retention run stopped half-way", () => {
+  beforeAll(() => {
+    mode = BATCHES;
+  });
+  afterAll(() => {
+    mode = {};
+  });
   it("stopped half-way and run again, finishes without deleting anything inside retention", async () => {
     const tenantId = `t_ret_crash_${uid()}`;
     const expired = Array.from({ length: 30 }, (_, i) => ({
@@ -229,87 +338,125 @@ describe("retention run", () => {
   });
 });
 
-describe("rollups after batched deletes", () => {
-  /** Per kind and hour: events counted by the rollups (compacted + pending) next to the events stored. */
-  async function rollupMismatches(tenantId: string) {
+describe("rewriting a mostly expired day", () => {
+  /** Every column of a day's events of these tenants, with their content: what must come back unchanged. */
+  async function rowsOfDay(tenantIds: string[], day: string) {
     const { rows } = await database.pool.query(
-      `WITH r AS (
-         SELECT hour, kind, sum(events) AS n FROM (
-           SELECT hour, kind, events FROM event_rollup_totals WHERE tenant_id = $1
-           UNION ALL SELECT hour, kind, events FROM event_rollup_deltas WHERE tenant_id = $1) x
-         GROUP BY 1, 2 HAVING sum(events) <> 0
-       ), e AS (
-         SELECT date_trunc('hour', occurred_at, 'UTC') AS hour, kind, count(*) AS n FROM events WHERE tenant_id = $1 GROUP BY 1, 2
-       )
-       SELECT coalesce(r.hour, e.hour) AS hour, coalesce(r.kind, e.kind) AS kind, r.n AS rollup, e.n AS stored
-       FROM r FULL JOIN e ON r.hour = e.hour AND r.kind = e.kind
-       WHERE r.n IS DISTINCT FROM e.n`,
-      [tenantId],
-    );
-    return rows;
-  }
-  /** User sketches of hours (per kind, and all kinds) that hold no event any more. */
-  async function orphanSketches(tenantId: string) {
-    const { rows } = await database.pool.query(
-      `SELECT s.hour, s.kind FROM event_user_sketches s WHERE s.tenant_id = $1 AND NOT EXISTS (
-         SELECT 1 FROM events e WHERE e.tenant_id = s.tenant_id AND (s.kind = '*' OR e.kind = s.kind)
-           AND e.occurred_at >= s.hour AND e.occurred_at < s.hour + interval '1 hour')`,
-      [tenantId],
+      `SELECT to_jsonb(e) AS event, to_jsonb(c) AS content FROM events e
+       LEFT JOIN event_contents c ON c.tenant_id = e.tenant_id AND c.occurred_at = e.occurred_at AND c.event_id = e.id
+       WHERE e.tenant_id = ANY($1) AND e.occurred_at >= $2::date AND e.occurred_at < $2::date + 1 ORDER BY e.id`,
+      [tenantIds, day],
     );
     return rows;
   }
 
-  it("keeps counts and user sketches exact across whole hours and the cutoff's partial hour, also when stopped half-way", async () => {
-    const tenantId = `t_ret_rollups_${uid()}`;
-    await assignTenantPlan(database.db, { tenantId, plan: "free", updatedBy: "test" });
-    // free: system 14 days. Expired events every 13 minutes over the 10 hours before the cutoff (whole
-    // hours and the partial hour the cutoff falls in), kept ones over the 2 hours after it; and
-    // user_activity of the same hours, all kept (30 days), so the all-kinds sketches must be rebuilt.
-    const expired = Array.from({ length: 46 }, (_, i) => ({
-      kind: "system" as const,
-      type: "expired",
-      actorId: `u_${i % 7}`,
-      occurredAt: at(14 * DAY + 1000 + i * 13 * 60_000),
-    }));
-    const inside = Array.from({ length: 9 }, (_, i) => ({
-      kind: "system" as const,
-      type: "inside",
-      actorId: `u_${i % 3}`,
-      occurredAt: at(14 * DAY - 1000 - i * 13 * 60_000),
-    }));
-    const other = Array.from({ length: 12 }, (_, i) => ({
-      kind: "user_activity" as const,
-      type: "user.login",
-      actorId: `v_${i}`,
-      occurredAt: at(14 * DAY - 2 * 3_600_000 + i * 60 * 60_000),
-    }));
-    await insertEvents(database.db, { tenantId, events: [...expired, ...inside, ...other] });
+  it("puts every kept row back exactly as it was, removes the expired ones with their content, and counts them", async () => {
+    const free = `t_rw_free_${uid()}`;
+    const team = `t_rw_team_${uid()}`;
+    const outside = `t_rw_out_${uid()}`;
+    const day = dayBefore(20);
+    await database.pool.query("SELECT logbook_ensure_partitions($1::date, $1::date)", [day]);
+    await assignTenantPlan(database.db, { tenantId: free, plan: "free", updatedBy: "test" });
+    await assignTenantPlan(database.db, { tenantId: team, plan: "team", updatedBy: "test" });
+    // free (system 14 days, interaction 14): the whole day has expired. team (30, 60, content 30) keeps
+    // it, and so does a tenant outside the run's scope.
+    await insertEvents(database.db, {
+      tenantId: free,
+      events: [
+        ...Array.from({ length: 30 }, (_, i) => ({
+          kind: "system" as const,
+          type: "sync.finished",
+          actorId: `u_${i % 4}`,
+          occurredAt: `${day}T${String(i % 24).padStart(2, "0")}:${String(i).padStart(2, "0")}:00Z`,
+        })),
+        ...Array.from({ length: 5 }, (_, i) => ({
+          kind: "interaction" as const,
+          type: "ai.interaction",
+          occurredAt: `${day}T0${i}:30:00Z`,
+          intent: "other",
+          responseType: "direct",
+          question: `q${i}`,
+          answer: `a${i}`,
+        })),
+      ],
+    });
+    const keptEvents = [
+      { kind: "system" as const, type: "sync.started", occurredAt: `${day}T03:00:00Z`, metadata: { run: 1, tags: ["a", "b"] } },
+      {
+        kind: "user_activity" as const,
+        type: "user.login",
+        occurredAt: `${day}T23:59:59Z`,
+        actorId: "u_9",
+        actorEmail: "u9@example.com",
+        ip: "203.0.113.9",
+      },
+      {
+        kind: "interaction" as const,
+        type: "ai.interaction",
+        occurredAt: `${day}T12:00:00Z`,
+        model: "openai/gpt-5-mini",
+        inputTokens: 120,
+        outputTokens: 80,
+        intent: "how_to",
+        responseType: "rag_answer",
+        question: "How?",
+        answer: "Like this.",
+      },
+    ];
+    await insertEvents(database.db, { tenantId: team, events: keptEvents });
+    await insertEvents(database.db, { tenantId: outside, events: keptEvents });
     await compactRollups(database.db);
+    const before = await rowsOfDay([team, outside], day);
+    expect(before).toHaveLength(6);
 
-    let batches = 0;
-    await expect(
-      run([tenantId], {
-        batchSize: 5,
-        afterBatch: () => {
-          if (++batches === 3) throw new Error("worker killed");
-        },
-      }),
-    ).rejects.toThrow("worker killed");
-    await run([tenantId], { batchSize: 5 });
-    const left = await kept(tenantId);
-    expect(left.filter((r) => r.type === "expired")).toEqual([]);
-    expect(left.filter((r) => r.type === "inside")).toHaveLength(9);
-    expect(left.filter((r) => r.type === "user.login")).toHaveLength(12);
+    const result = await run([free, team], { rewriteLockTimeoutMs: 60_000 });
+    expect(result.rewrites).toEqual([{ day, removed: 30 + 5 + 5, kept: 6, seconds: expect.any(Number) }]);
+    expect(await rowsOfDay([team, outside], day)).toEqual(before);
+    expect(await rowsOfDay([free], day)).toEqual([]);
+    expect((await runEvents(free))[0]?.deleted).toEqual({ user_activity: 0, system: 30, interaction: 5, interaction_content: 5 });
+    expect(await runEvents(team)).toEqual([]);
+    for (const tenantId of [free, team]) {
+      expect(await rollupMismatches(tenantId)).toEqual([]);
+      await compactRollups(database.db);
+      expect(await rollupMismatches(tenantId)).toEqual([]);
+      expect(await orphanSketches(tenantId)).toEqual([]);
+    }
+  });
 
-    expect(await rollupMismatches(tenantId)).toEqual([]);
-    await compactRollups(database.db);
-    expect(await rollupMismatches(tenantId)).toEqual([]);
-    expect(await orphanSketches(tenantId)).toEqual([]);
-    const { rows } = await database.pool.query(
-      "SELECT count(*)::int AS n FROM event_user_sketches WHERE tenant_id = $1 AND kind = '*'",
-      [tenantId],
+  it("leaves a day a repeatable-read reader holds to batch deletes, and that reader's snapshot stays whole", async () => {
+    const free = `t_rw_rr_${uid()}`;
+    const team = `t_rw_rrk_${uid()}`;
+    const day = dayBefore(21);
+    await database.pool.query("SELECT logbook_ensure_partitions($1::date, $1::date)", [day]);
+    await assignTenantPlan(database.db, { tenantId: free, plan: "free", updatedBy: "test" });
+    await assignTenantPlan(database.db, { tenantId: team, plan: "team", updatedBy: "test" });
+    const systemAt = (hours: number[]) =>
+      hours.map((h) => ({ kind: "system" as const, type: "x", occurredAt: `${day}T${String(h).padStart(2, "0")}:00:00Z` }));
+    await insertEvents(database.db, { tenantId: free, events: systemAt([1, 2, 3, 4, 5, 6, 7, 8]) });
+    await insertEvents(database.db, { tenantId: team, events: systemAt([9, 10]) });
+
+    // A repeatable-read transaction of the team tenant (as the statistics and exports use), open
+    // across the run, that reads the day only after it: its snapshot predates the run, so a rewrite
+    // committed meanwhile would show it the day empty (TRUNCATE is not MVCC-safe). It locked the
+    // event tables before its snapshot, so the run leaves that day to batch deletes.
+    const seen = await withTenant(
+      database.db,
+      team,
+      async (tx) => {
+        const result = await run([free, team], { rewriteShare: 0, rewriteLockTimeoutMs: 300 });
+        expect(result.rewrites).toEqual([]);
+        const { rows } = await tx.execute<{ n: number }>(
+          sql`SELECT count(*)::int AS n FROM events WHERE tenant_id = ${team} AND occurred_at >= ${day}::date AND occurred_at < ${day}::date + 1`,
+        );
+        return rows[0]!.n;
+      },
+      { isolationLevel: "repeatable read" },
     );
-    expect(rows[0].n).toBeGreaterThan(0);
+    expect(seen).toBe(2);
+    // The expired rows went all the same, in batches.
+    expect(await kept(free)).toEqual([]);
+    expect((await runEvents(free))[0]?.deleted.system).toBe(8);
+    expect(await kept(team)).toHaveLength(2);
   });
 });
 

@@ -122,6 +122,128 @@ export async function deleteExpiredEventsOfDay(
   });
 }
 
+/** How much of one day's events partition the given slices would delete (a scan, no lock). */
+export async function expiredShareOfDay(db: Db, input: { partition: string; slices: ExpiredSlice[] }) {
+  const { rows } = await db.$client.query<{ expired: string; total: string }>(
+    `SELECT count(*) FILTER (WHERE e.occurred_at < x.before) AS expired, count(*) AS total
+     FROM ${ident(input.partition)} e
+     LEFT JOIN unnest($1::text[], $2::text[], $3::timestamptz[]) AS x(tenant_id, kind, before)
+       ON x.tenant_id = e.tenant_id AND x.kind = e.kind`,
+    [input.slices.map((s) => s.tenantId), input.slices.map((s) => s.kind), input.slices.map((s) => s.before)],
+  );
+  return { expired: Number(rows[0]!.expired), total: Number(rows[0]!.total) };
+}
+
+/** The columns of a table an INSERT may set (not generated), quoted, in order. */
+async function insertableColumns(client: PoolClient, table: string): Promise<string> {
+  const { rows } = await client.query<{ columns: string }>(
+    `SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) AS columns FROM pg_attribute
+     WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped AND attgenerated = ''`,
+    [table],
+  );
+  return rows[0]!.columns;
+}
+
+/**
+ * Removes a mostly expired day by rewriting its partitions instead of deleting row by row: in one
+ * transaction holding both partitions exclusively, the rows to keep are copied aside (a temporary
+ * table: no WAL), the partitions truncated and the kept rows put back in (tenant, time) order. The
+ * cost follows what is kept, not what goes, and leaves no dead rows behind. Events go when a slice
+ * names their tenant and kind and they are older than its `before` (whole hours: the caller forgets
+ * their rollups, as after deletes that name the partition); content goes with its event, or alone
+ * when older than its tenant's content cutoff. Kept rows come back exactly as they were (same ids,
+ * times, labels).
+ *
+ * Readers: a read-committed statement that waited for the lock plans and reads after the commit; a
+ * repeatable-read transaction locks the event tables when it starts (withTenant, copyOut), so its
+ * snapshot can never predate a rewrite of a partition it reads. Gives up (`rewritten: false`, nothing
+ * changed) when the partitions cannot be locked within `lockTimeoutMs` — a long export holding them —
+ * so the caller deletes in batches instead.
+ */
+export async function rewriteExpiredDay(
+  db: Db,
+  input: {
+    events: string;
+    contents?: string;
+    slices: ExpiredSlice[];
+    contentSlices: { tenantId: string; before: Date }[];
+    lockTimeoutMs: number;
+  },
+): Promise<{
+  rewritten: boolean;
+  kept: number;
+  events: { tenantId: string; kind: RetentionKind; count: number }[];
+  contents: { tenantId: string; count: number }[];
+}> {
+  const events = ident(input.events);
+  const contents = input.contents ? ident(input.contents) : null;
+  try {
+    return await inRetentionTx(db, async (client) => {
+      await client.query(`SELECT set_config('lock_timeout', '${Math.max(1, Math.round(input.lockTimeoutMs))}ms', true)`);
+      await client.query(`LOCK TABLE ${[events, contents].filter(Boolean).join(", ")} IN ACCESS EXCLUSIVE MODE`);
+      await client.query("SELECT set_config('lock_timeout', '0', true)");
+      const slices = [input.slices.map((s) => s.tenantId), input.slices.map((s) => s.kind), input.slices.map((s) => s.before)];
+      const kept = await client.query(
+        `CREATE TEMP TABLE logbook_kept_events ON COMMIT DROP AS
+         SELECT e.* FROM ${events} e
+         LEFT JOIN unnest($1::text[], $2::text[], $3::timestamptz[]) AS x(tenant_id, kind, before)
+           ON x.tenant_id = e.tenant_id AND x.kind = e.kind
+         WHERE x.before IS NULL OR e.occurred_at >= x.before`,
+        slices,
+      );
+      const gone = await client.query<{ tenant_id: string; kind: RetentionKind; count: string }>(
+        `SELECT x.tenant_id, x.kind, count(*) AS count FROM ${events} e
+         JOIN unnest($1::text[], $2::text[], $3::timestamptz[]) AS x(tenant_id, kind, before)
+           ON x.tenant_id = e.tenant_id AND x.kind = e.kind AND e.occurred_at < x.before
+         GROUP BY 1, 2`,
+        slices,
+      );
+      let contentsGone: { tenant_id: string; count: string }[] = [];
+      if (contents) {
+        await client.query(
+          `CREATE TEMP TABLE logbook_kept_contents ON COMMIT DROP AS
+           SELECT c.* FROM ${contents} c
+           LEFT JOIN unnest($1::text[], $2::timestamptz[]) AS y(tenant_id, before) ON y.tenant_id = c.tenant_id
+           WHERE (y.before IS NULL OR c.occurred_at >= y.before)
+             AND EXISTS (SELECT 1 FROM logbook_kept_events k
+                         WHERE k.tenant_id = c.tenant_id AND k.occurred_at = c.occurred_at AND k.id = c.event_id)`,
+          [input.contentSlices.map((s) => s.tenantId), input.contentSlices.map((s) => s.before)],
+        );
+        contentsGone = (
+          await client.query<{ tenant_id: string; count: string }>(
+            `SELECT a.tenant_id, a.n - coalesce(k.n, 0) AS count
+             FROM (SELECT tenant_id, count(*) AS n FROM ${contents} GROUP BY 1) a
+             LEFT JOIN (SELECT tenant_id, count(*) AS n FROM logbook_kept_contents GROUP BY 1) k USING (tenant_id)
+             WHERE a.n > coalesce(k.n, 0)`,
+          )
+        ).rows;
+      }
+      await client.query(`TRUNCATE ${[events, contents].filter(Boolean).join(", ")}`);
+      const eventColumns = await insertableColumns(client, input.events);
+      await client.query(
+        `INSERT INTO ${events} (${eventColumns}) SELECT ${eventColumns} FROM logbook_kept_events ORDER BY tenant_id, occurred_at, id`,
+      );
+      if (contents) {
+        const contentColumns = await insertableColumns(client, input.contents!);
+        await client.query(
+          `INSERT INTO ${contents} (${contentColumns}) SELECT ${contentColumns} FROM logbook_kept_contents
+           ORDER BY tenant_id, occurred_at, event_id`,
+        );
+      }
+      return {
+        rewritten: true,
+        kept: kept.rowCount ?? 0,
+        events: gone.rows.map((r) => ({ tenantId: r.tenant_id, kind: r.kind, count: Number(r.count) })),
+        contents: contentsGone.map((r) => ({ tenantId: r.tenant_id, count: Number(r.count) })),
+      };
+    });
+  } catch (error) {
+    // lock_not_available: someone holds the day (a long export); nothing was changed.
+    if ((error as { code?: string }).code === "55P03") return { rewritten: false, kept: 0, events: [], contents: [] };
+    throw error;
+  }
+}
+
 /** Whole hours [from, to) of a tenant's kind whose events are gone. */
 export interface ForgottenHours {
   tenantId: string;

@@ -3,11 +3,13 @@ import {
   deleteExpiredContentOfDay,
   deleteExpiredEventsOfDay,
   type ExpiredSlice,
+  expiredShareOfDay,
   type ForgottenHours,
   forgetRollupHours,
   listDailyPartitions,
   partitionTenantKinds,
   partitionTenants,
+  rewriteExpiredDay,
 } from "@logbook/db/queries/retention-run";
 import { floorHour } from "@logbook/db/queries/event-rollups";
 import type { TenantRetentionView } from "@logbook/db/queries/retention-settings";
@@ -28,6 +30,15 @@ export interface DeleteOptions {
   batchSize: number;
   add: (tenantId: string, field: RetentionField, n: number) => void;
   afterBatch?: (batch: { day: string; rows: number }) => void | Promise<void>;
+  /**
+   * Rewrite a day's partitions (rewriteExpiredDay) instead of deleting in batches when at least this
+   * share of its events goes in whole hours; above 1, never.
+   */
+  rewriteShare: number;
+  /** How long a rewrite waits for the day's partitions before deleting in batches instead. */
+  rewriteLockTimeoutMs: number;
+  /** Called after each day rewritten, with the rows removed and kept and how long it took. */
+  onRewrite?: (rewrite: { day: string; removed: number; kept: number; seconds: number }) => void;
 }
 
 /**
@@ -37,7 +48,10 @@ export interface DeleteOptions {
  * batch is one statement pruned to that day's partition. Events go in two passes: the whole hours
  * before each cutoff without the rollup trigger, whose rollups are then forgotten wholesale (for every
  * tenant with a cutoff, present or not, so a run that died in between leaves nothing behind), then the
- * partial hour up to the cutoff itself through the trigger. Returns the rows deleted.
+ * partial hour up to the cutoff itself through the trigger. A day at least `rewriteShare` of whose
+ * events go in those whole hours is rewritten instead (rewriteExpiredDay: kept rows copied aside and
+ * put back, expired content with them), then its rollups are forgotten and its partial hour deleted
+ * as above. Returns the rows deleted.
  */
 export async function deleteExpiredRows(db: Db, options: DeleteOptions): Promise<number> {
   const cutoffs = new Map<string, RetentionCutoffs>();
@@ -70,12 +84,51 @@ export async function deleteExpiredRows(db: Db, options: DeleteOptions): Promise
       const upTo = Math.min(start + DAY_MS, c[field].getTime());
       return upTo > start ? new Date(upTo) : null;
     };
+    // The whole hours before each cutoff (null when none is whole): they go without the rollup trigger.
+    const wholeBefore = (tenantId: string, kind: RetentionKind) => {
+      const b = before(tenantId, kind);
+      const hour = b && floorHour(b);
+      return hour && hour.getTime() > start ? hour : null;
+    };
+    const present = tables.events ? await partitionTenantKinds(db, tables.events) : [];
+    const wholeSlices = present.flatMap(({ tenantId, kind }) => {
+      const b = wholeBefore(tenantId, kind);
+      return b ? [{ tenantId, kind, before: b }] : [];
+    });
+    const contentTenants = tables.contents ? await partitionTenants(db, tables.contents) : [];
+    const contentSlices = contentTenants.flatMap((tenantId) => {
+      const b = before(tenantId, "interaction_content");
+      return b ? [{ tenantId, before: b }] : [];
+    });
+
+    // A mostly expired day is rewritten (kept rows copied back) rather than deleted row by row.
+    let rewritten = false;
+    if (tables.events && wholeSlices.length > 0 && options.rewriteShare <= 1) {
+      const share = await expiredShareOfDay(db, { partition: tables.events, slices: wholeSlices });
+      if (share.expired > 0 && share.expired >= options.rewriteShare * share.total) {
+        const t0 = performance.now();
+        const result = await rewriteExpiredDay(db, {
+          events: tables.events,
+          contents: tables.contents,
+          slices: wholeSlices,
+          contentSlices,
+          lockTimeoutMs: options.rewriteLockTimeoutMs,
+        });
+        if (result.rewritten) {
+          rewritten = true;
+          for (const g of result.events) options.add(g.tenantId, g.kind, g.count);
+          for (const g of result.contents) options.add(g.tenantId, "interaction_content", g.count);
+          const removed = [...result.events, ...result.contents].reduce((n, g) => n + g.count, 0);
+          deleted += removed;
+          options.onRewrite?.({ day, removed, kept: result.kept, seconds: (performance.now() - t0) / 1000 });
+          if (removed > 0) await options.afterBatch?.({ day, rows: removed });
+        }
+      }
+    }
+
     // Content first: questions and answers go at their own, earlier cutoff; the event rows stay.
-    if (tables.contents) {
-      const slices = (await partitionTenants(db, tables.contents)).flatMap((tenantId) => {
-        const b = before(tenantId, "interaction_content");
-        return b ? [{ tenantId, before: b }] : [];
-      });
+    if (tables.contents && !rewritten) {
+      const slices = contentSlices;
       if (slices.length > 0) {
         await drain(day, async () => {
           const gone = await deleteExpiredContentOfDay(db, {
@@ -90,7 +143,6 @@ export async function deleteExpiredRows(db: Db, options: DeleteOptions): Promise
       }
     }
     if (tables.events) {
-      const present = await partitionTenantKinds(db, tables.events);
       const partitions = { events: tables.events, contents: tables.contents };
       const eventsPass = async (slices: ExpiredSlice[], forgetRollups: boolean) => {
         if (slices.length === 0) return;
@@ -108,19 +160,7 @@ export async function deleteExpiredRows(db: Db, options: DeleteOptions): Promise
           return gone.events.reduce((n, g) => n + g.count, 0);
         });
       };
-      // The whole hours of a slice: up to the hour its cutoff falls in (null when none is whole).
-      const wholeBefore = (tenantId: string, kind: RetentionKind) => {
-        const b = before(tenantId, kind);
-        const hour = b && floorHour(b);
-        return hour && hour.getTime() > start ? hour : null;
-      };
-      await eventsPass(
-        present.flatMap(({ tenantId, kind }) => {
-          const b = wholeBefore(tenantId, kind);
-          return b ? [{ tenantId, kind, before: b }] : [];
-        }),
-        true,
-      );
+      if (!rewritten) await eventsPass(wholeSlices, true);
       const forgotten: ForgottenHours[] = [...cutoffs.keys()].flatMap((tenantId) =>
         retentionKinds.flatMap((kind) => {
           const b = wholeBefore(tenantId, kind);

@@ -9,6 +9,8 @@ import { deleteExpiredRows } from "./delete-expired";
 import { dropExpiredPartitions } from "./drop-partitions";
 
 export const DEFAULT_RETENTION_BATCH = 10_000;
+/** A day at least this share of whose events expire in whole hours is rewritten, not batch-deleted. */
+export const DEFAULT_REWRITE_SHARE = 0.5;
 const RETENTION_LOCK_ID = 7_150_007;
 
 export interface RetentionRunOptions {
@@ -18,14 +20,21 @@ export interface RetentionRunOptions {
   tenantIds?: string[];
   /** Called after each committed batch (tests stop a run half-way from here). */
   afterBatch?: (batch: { day: string; rows: number }) => void | Promise<void>;
+  /** Rewrite a day when at least this share of its events goes (default 0.5); above 1, never. */
+  rewriteShare?: number;
+  /** How long a rewrite waits for its day's partitions before deleting in batches (default 2 s). */
+  rewriteLockTimeoutMs?: number;
 }
 
 export interface RetentionRunResult {
   tenants: Record<string, Partial<Record<RetentionField, number>>>;
   partitionsDropped: string[];
   partitionDropSeconds: number[];
+  /** Rows removed from days that were not dropped whole (batches and rewrites), and how long that took. */
   batchedRows: number;
   batchedSeconds: number;
+  /** The days rewritten rather than batch-deleted. */
+  rewrites: { day: string; removed: number; kept: number; seconds: number }[];
   exportsRemoved: number;
 }
 
@@ -73,6 +82,7 @@ async function runRetention(context: JobContext, now: Date, options: RetentionRu
     for (const [field, n] of Object.entries(c)) add(tenantId, field as RetentionField, n);
 
   const started = performance.now();
+  const rewrites: RetentionRunResult["rewrites"] = [];
   const batchedRows = await deleteExpiredRows(db, {
     retention,
     now,
@@ -80,6 +90,9 @@ async function runRetention(context: JobContext, now: Date, options: RetentionRu
     batchSize: options.batchSize ?? DEFAULT_RETENTION_BATCH,
     add,
     afterBatch: options.afterBatch,
+    rewriteShare: options.rewriteShare ?? DEFAULT_REWRITE_SHARE,
+    rewriteLockTimeoutMs: options.rewriteLockTimeoutMs ?? 2000,
+    onRewrite: (r) => rewrites.push(r),
   });
   const batchedSeconds = (performance.now() - started) / 1000;
 
@@ -95,6 +108,7 @@ async function runRetention(context: JobContext, now: Date, options: RetentionRu
     partitionDropSeconds: dropped.seconds,
     batchedRows,
     batchedSeconds,
+    rewrites,
     exportsRemoved,
   };
   if (counts.size > 0 || exportsRemoved > 0) {
