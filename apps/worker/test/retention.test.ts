@@ -60,7 +60,7 @@ let mode: RunOptions = {};
 const BATCHES: RunOptions = { rewriteShare: 2 };
 // Every day with whole expired hours is rewritten; a long lock wait, as other files' exports may
 // briefly hold the partitions.
-const REWRITES: RunOptions = { rewriteShare: 0, rewriteLockTimeoutMs: 60_000 };
+const REWRITES: RunOptions = { rewriteShare: 0, rewriteLockWaitMs: 60_000 };
 const run = (tenantIds: string[], options: RunOptions = {}, when = now) =>
   enforceRetentionProcessor({}, context, when, { ...mode, ...options, tenantIds });
 
@@ -405,16 +405,43 @@ describe("rewriting a mostly expired day", () => {
     ];
     await insertEvents(database.db, { tenantId: team, events: keptEvents });
     await insertEvents(database.db, { tenantId: outside, events: keptEvents });
+    // On legal hold with every cutoff past: untouched.
+    const held = `t_rw_held_${uid()}`;
+    await assignTenantPlan(database.db, { tenantId: held, plan: "free", updatedBy: "test" });
+    await setLegalHold(database.db, { tenantId: held, hold: true, updatedBy: "test" });
+    await insertEvents(database.db, { tenantId: held, events: keptEvents });
+    // Interactions kept 60 days but content 7: the events stay, their questions and answers go.
+    const contentOnly = `t_rw_qa_${uid()}`;
+    await setRetentionOverride(database.db, {
+      tenantId: contentOnly,
+      override: { interaction: 60, interaction_content: 7 },
+      updatedBy: "test",
+    });
+    await insertEvents(database.db, {
+      tenantId: contentOnly,
+      events: [keptEvents[2]!, { ...keptEvents[2]!, occurredAt: `${day}T13:00:00Z` }],
+    });
     await compactRollups(database.db);
-    const before = await rowsOfDay([team, outside], day);
-    expect(before).toHaveLength(6);
+    const before = await rowsOfDay([team, outside, held], day);
+    expect(before).toHaveLength(9);
+    const contentOnlyBefore = await rowsOfDay([contentOnly], day);
 
-    const result = await run([free, team], { rewriteLockTimeoutMs: 60_000 });
-    expect(result.rewrites).toEqual([{ day, removed: 30 + 5 + 5, kept: 6, seconds: expect.any(Number) }]);
-    expect(await rowsOfDay([team, outside], day)).toEqual(before);
+    const result = await run([free, team, held, contentOnly], { rewriteLockWaitMs: 60_000 });
+    // Removed: 35 events of free and their 5 content rows, 2 content rows of contentOnly. Kept: 11
+    // events, 4 content rows (team, outside, held: 1 each; none of contentOnly's).
+    expect(result.rewrites).toEqual([{ day, removed: 30 + 5 + 5 + 2, kept: 11 + 3, seconds: expect.any(Number) }]);
+    expect(await rowsOfDay([team, outside, held], day)).toEqual(before);
     expect(await rowsOfDay([free], day)).toEqual([]);
+    expect(await rowsOfDay([contentOnly], day)).toEqual(contentOnlyBefore.map((r) => ({ ...r, content: null })));
     expect((await runEvents(free))[0]?.deleted).toEqual({ user_activity: 0, system: 30, interaction: 5, interaction_content: 5 });
+    expect((await runEvents(contentOnly))[0]?.deleted).toEqual({
+      user_activity: 0,
+      system: 0,
+      interaction: 0,
+      interaction_content: 2,
+    });
     expect(await runEvents(team)).toEqual([]);
+    expect(await runEvents(held)).toEqual([]);
     for (const tenantId of [free, team]) {
       expect(await rollupMismatches(tenantId)).toEqual([]);
       await compactRollups(database.db);
@@ -443,7 +470,7 @@ describe("rewriting a mostly expired day", () => {
       database.db,
       team,
       async (tx) => {
-        const result = await run([free, team], { rewriteShare: 0, rewriteLockTimeoutMs: 300 });
+        const result = await run([free, team], { rewriteShare: 0, rewriteLockWaitMs: 300 });
         expect(result.rewrites).toEqual([]);
         const { rows } = await tx.execute<{ n: number }>(
           sql`SELECT count(*)::int AS n FROM events WHERE tenant_id = ${team} AND occurred_at >= ${day}::date AND occurred_at < ${day}::date + 1`,

@@ -4,12 +4,12 @@ import type { Db } from "./client";
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 /**
- * The first statement of a repeatable-read transaction that reads events: locks every partition before
- * the snapshot is taken (LOCK takes none), so a day rewritten by retention (TRUNCATE, rows put back)
- * is either not yet touched or already done when this snapshot is taken — never seen empty by an
- * older snapshot. Retention waits for such readers or, after a while, deletes in batches instead.
+ * The first statement of a repeatable-read transaction that reads events (migration 0010): taken
+ * before the snapshot (LOCK takes none), it keeps retention from rewriting a day (TRUNCATE, kept rows
+ * put back) while this snapshot is open, and makes a reader that arrives during a rewrite take its
+ * snapshot after it — never one that would see the day empty.
  */
-export const LOCK_EVENT_TABLES = "LOCK TABLE events, event_contents IN ACCESS SHARE MODE";
+export const HOLD_REWRITE_GATE = "LOCK TABLE logbook_rewrite_gate IN ACCESS SHARE MODE";
 
 /**
  * Runs `fn` in a transaction scoped to one tenant: the role switches to logbook_app (not a
@@ -26,7 +26,7 @@ export async function withTenant<T>(
   if (!tenantId) throw new Error("withTenant: tenantId is required");
   return db.transaction(
     async (tx) => {
-      if (options.isolationLevel === "repeatable read") await tx.execute(sql.raw(LOCK_EVENT_TABLES));
+      if (options.isolationLevel === "repeatable read") await tx.execute(sql.raw(HOLD_REWRITE_GATE));
       // JIT compilation costs 50–100 ms per query and pays off only for long analytical scans; the
       // planner's cost estimates under RLS are high enough to trigger it on indexed lookups.
       await tx.execute(

@@ -104,37 +104,36 @@ describe("JSON Lines through COPY", () => {
 });
 
 describe("the snapshot of a stream", () => {
-  it("is taken after every event partition is locked, so retention never rewrites a day under it", async () => {
-    // A day far outside the stream's range, held exclusively (as a retention rewrite holds it).
-    const day = new Date(now.getTime() - 40 * 86_400_000);
-    await ensurePartitions(handle.db, day, day);
-    const partition = `events_p${day.toISOString().slice(0, 10).replaceAll("-", "")}`;
+  it("is taken only when no retention rewrite runs (it waits at the rewrite gate first)", async () => {
+    // What a retention rewrite holds while it truncates and refills a day (migration 0010).
     const holder = await handle.pool.connect();
-    await holder.query("BEGIN");
-    await holder.query(`LOCK TABLE ${partition} IN ACCESS EXCLUSIVE MODE`);
-    const opening = streamEventJsonLines(handle.db, {
-      tenantId: tenant,
-      filter: eventFilterSchema.parse({}),
-      secret: "s".repeat(32),
-      canReadContent: true,
-      now,
-    });
-    // The stream waits for that day before taking its snapshot...
-    let waiting = 0;
-    for (let i = 0; i < 100 && waiting === 0; i++) {
-      await new Promise((r) => setTimeout(r, 20));
-      const { rows } = await handle.pool.query<{ n: number }>(
-        "SELECT count(*)::int AS n FROM pg_locks WHERE relation = $1::regclass AND NOT granted",
-        [partition],
+    let opened = false;
+    try {
+      await holder.query("BEGIN");
+      await holder.query("LOCK TABLE logbook_rewrite_gate IN ACCESS EXCLUSIVE MODE");
+      const opening = streamEventJsonLines(handle.db, {
+        tenantId: tenant,
+        filter: eventFilterSchema.parse({}),
+        secret: "s".repeat(32),
+        canReadContent: true,
+        now,
+      });
+      opening.then(
+        () => {
+          opened = true;
+        },
+        () => {},
       );
-      waiting = rows[0]!.n;
+      await new Promise((r) => setTimeout(r, 300));
+      // Still waiting: no snapshot yet, no line.
+      expect(opened).toBe(false);
+      await holder.query("COMMIT");
+      let text = "";
+      for await (const chunk of await opening) text += String(chunk);
+      expect(text.split("\n").filter(Boolean)).toHaveLength(hostile.length * 2);
+    } finally {
+      await holder.query("ROLLBACK").catch(() => {});
+      holder.release();
     }
-    expect(waiting).toBe(1);
-    await holder.query("COMMIT");
-    holder.release();
-    // ...and streams every line once it has it.
-    let text = "";
-    for await (const chunk of await opening) text += String(chunk);
-    expect(text.split("\n").filter(Boolean)).toHaveLength(hostile.length * 2);
   });
 });

@@ -4,7 +4,7 @@ import { drizzle } from "drizzle-orm/node-postgres";
 import { PgDialect } from "drizzle-orm/pg-core";
 import { to as copyTo } from "pg-copy-streams";
 import { type Db, schema } from "../client";
-import { LOCK_EVENT_TABLES, type Tx } from "../tenant";
+import { HOLD_REWRITE_GATE, type Tx } from "../tenant";
 
 /**
  * Streams `COPY (<query>) TO STDOUT WITH (<options>)` from one tenant transaction (repeatable read, role
@@ -24,7 +24,7 @@ export async function copyOut(db: Db, tenantId: string, options: string, build: 
   };
   try {
     await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ");
-    await client.query(LOCK_EVENT_TABLES);
+    await client.query(HOLD_REWRITE_GATE);
     await client.query(
       "SELECT set_config('role', 'logbook_app', true), set_config('logbook.tenant_id', $1, true), set_config('jit', 'off', true), set_config('standard_conforming_strings', 'on', true)",
       [tenantId],

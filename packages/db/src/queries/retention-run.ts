@@ -15,7 +15,8 @@ import type { Db } from "../client";
 async function inRetentionTx<T>(db: Db, fn: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await db.$client.connect();
   try {
-    await client.query("BEGIN");
+    // Read committed: each statement's snapshot is taken after the locks it waited for.
+    await client.query("BEGIN ISOLATION LEVEL READ COMMITTED");
     await client.query(
       // synchronous_commit off: a batch lost to a crash before its WAL reached disk is simply deleted
       // again by the next run, so its commit need not wait for the flush (ingestion's commits do).
@@ -146,19 +147,21 @@ async function insertableColumns(client: PoolClient, table: string): Promise<str
 
 /**
  * Removes a mostly expired day by rewriting its partitions instead of deleting row by row: in one
- * transaction holding both partitions exclusively, the rows to keep are copied aside (a temporary
- * table: no WAL), the partitions truncated and the kept rows put back in (tenant, time) order. The
+ * transaction holding both partitions exclusively, the rows to keep are copied aside (temporary
+ * tables: no WAL), the partitions truncated and the kept rows put back in (tenant, time) order. The
  * cost follows what is kept, not what goes, and leaves no dead rows behind. Events go when a slice
  * names their tenant and kind and they are older than its `before` (whole hours: the caller forgets
  * their rollups, as after deletes that name the partition); content goes with its event, or alone
- * when older than its tenant's content cutoff. Kept rows come back exactly as they were (same ids,
- * times, labels).
+ * when older than its tenant's content cutoff — nothing else. Kept rows come back exactly as they were
+ * (same ids, times, labels); the re-insert names the partition, so no trigger of the parent counts them
+ * again.
  *
- * Readers: a read-committed statement that waited for the lock plans and reads after the commit; a
- * repeatable-read transaction locks the event tables when it starts (withTenant, copyOut), so its
- * snapshot can never predate a rewrite of a partition it reads. Gives up (`rewritten: false`, nothing
- * changed) when the partitions cannot be locked within `lockTimeoutMs` — a long export holding them —
- * so the caller deletes in batches instead.
+ * Locks are taken without waiting (NOWAIT), so nobody queues behind a rewrite that is not running:
+ * the rewrite gate (migration 0010; every repeatable-read reader holds it while open, so no older
+ * snapshot can see the day empty), then the two partitions. While it runs, readers of that day and
+ * repeatable-read readers wait for it. If the locks cannot be had within `lockWaitMs` (retried every
+ * 50 ms), or anything fails, the transaction is rolled back — nothing changed — and `rewritten` is
+ * false: the caller deletes in batches instead.
  */
 export async function rewriteExpiredDay(
   db: Db,
@@ -167,80 +170,97 @@ export async function rewriteExpiredDay(
     contents?: string;
     slices: ExpiredSlice[];
     contentSlices: { tenantId: string; before: Date }[];
-    lockTimeoutMs: number;
+    lockWaitMs: number;
   },
 ): Promise<{
   rewritten: boolean;
+  /** Why not, when not. */
+  reason?: string;
+  /** Events and content rows put back. */
   kept: number;
   events: { tenantId: string; kind: RetentionKind; count: number }[];
   contents: { tenantId: string; count: number }[];
 }> {
   const events = ident(input.events);
   const contents = input.contents ? ident(input.contents) : null;
-  try {
-    return await inRetentionTx(db, async (client) => {
-      await client.query(`SELECT set_config('lock_timeout', '${Math.max(1, Math.round(input.lockTimeoutMs))}ms', true)`);
-      await client.query(`LOCK TABLE ${[events, contents].filter(Boolean).join(", ")} IN ACCESS EXCLUSIVE MODE`);
-      await client.query("SELECT set_config('lock_timeout', '0', true)");
-      const slices = [input.slices.map((s) => s.tenantId), input.slices.map((s) => s.kind), input.slices.map((s) => s.before)];
-      const kept = await client.query(
-        `CREATE TEMP TABLE logbook_kept_events ON COMMIT DROP AS
-         SELECT e.* FROM ${events} e
-         LEFT JOIN unnest($1::text[], $2::text[], $3::timestamptz[]) AS x(tenant_id, kind, before)
-           ON x.tenant_id = e.tenant_id AND x.kind = e.kind
-         WHERE x.before IS NULL OR e.occurred_at >= x.before`,
-        slices,
-      );
-      const gone = await client.query<{ tenant_id: string; kind: RetentionKind; count: string }>(
-        `SELECT x.tenant_id, x.kind, count(*) AS count FROM ${events} e
-         JOIN unnest($1::text[], $2::text[], $3::timestamptz[]) AS x(tenant_id, kind, before)
-           ON x.tenant_id = e.tenant_id AND x.kind = e.kind AND e.occurred_at < x.before
-         GROUP BY 1, 2`,
-        slices,
-      );
-      let contentsGone: { tenant_id: string; count: string }[] = [];
-      if (contents) {
-        await client.query(
-          `CREATE TEMP TABLE logbook_kept_contents ON COMMIT DROP AS
-           SELECT c.* FROM ${contents} c
-           LEFT JOIN unnest($1::text[], $2::timestamptz[]) AS y(tenant_id, before) ON y.tenant_id = c.tenant_id
-           WHERE (y.before IS NULL OR c.occurred_at >= y.before)
-             AND EXISTS (SELECT 1 FROM logbook_kept_events k
-                         WHERE k.tenant_id = c.tenant_id AND k.occurred_at = c.occurred_at AND k.id = c.event_id)`,
-          [input.contentSlices.map((s) => s.tenantId), input.contentSlices.map((s) => s.before)],
+  const partitions = [events, contents].filter(Boolean).join(", ");
+  const giveUpAt = performance.now() + input.lockWaitMs;
+  for (;;) {
+    try {
+      return await inRetentionTx(db, async (client) => {
+        await client.query("LOCK TABLE logbook_rewrite_gate IN ACCESS EXCLUSIVE MODE NOWAIT");
+        await client.query(`LOCK TABLE ${partitions} IN ACCESS EXCLUSIVE MODE NOWAIT`);
+        const slices = [input.slices.map((s) => s.tenantId), input.slices.map((s) => s.kind), input.slices.map((s) => s.before)];
+        const keptEvents = await client.query(
+          `CREATE TEMP TABLE logbook_kept_events ON COMMIT DROP AS
+           SELECT e.* FROM ${events} e
+           LEFT JOIN unnest($1::text[], $2::text[], $3::timestamptz[]) AS x(tenant_id, kind, before)
+             ON x.tenant_id = e.tenant_id AND x.kind = e.kind
+           WHERE x.before IS NULL OR e.occurred_at >= x.before`,
+          slices,
         );
-        contentsGone = (
-          await client.query<{ tenant_id: string; count: string }>(
-            `SELECT a.tenant_id, a.n - coalesce(k.n, 0) AS count
-             FROM (SELECT tenant_id, count(*) AS n FROM ${contents} GROUP BY 1) a
-             LEFT JOIN (SELECT tenant_id, count(*) AS n FROM logbook_kept_contents GROUP BY 1) k USING (tenant_id)
-             WHERE a.n > coalesce(k.n, 0)`,
-          )
-        ).rows;
-      }
-      await client.query(`TRUNCATE ${[events, contents].filter(Boolean).join(", ")}`);
-      const eventColumns = await insertableColumns(client, input.events);
-      await client.query(
-        `INSERT INTO ${events} (${eventColumns}) SELECT ${eventColumns} FROM logbook_kept_events ORDER BY tenant_id, occurred_at, id`,
-      );
-      if (contents) {
-        const contentColumns = await insertableColumns(client, input.contents!);
         await client.query(
-          `INSERT INTO ${contents} (${contentColumns}) SELECT ${contentColumns} FROM logbook_kept_contents
-           ORDER BY tenant_id, occurred_at, event_id`,
+          `CREATE TEMP TABLE logbook_gone_events ON COMMIT DROP AS
+           SELECT e.tenant_id, e.kind, e.occurred_at, e.id FROM ${events} e
+           JOIN unnest($1::text[], $2::text[], $3::timestamptz[]) AS x(tenant_id, kind, before)
+             ON x.tenant_id = e.tenant_id AND x.kind = e.kind AND e.occurred_at < x.before`,
+          slices,
         );
+        const gone = await client.query<{ tenant_id: string; kind: RetentionKind; count: string }>(
+          "SELECT tenant_id, kind, count(*) AS count FROM logbook_gone_events GROUP BY 1, 2",
+        );
+        let keptContents = 0;
+        let contentsGone: { tenant_id: string; count: string }[] = [];
+        if (contents) {
+          // Content stays unless its tenant's content cutoff has passed or its event goes.
+          const kept = await client.query(
+            `CREATE TEMP TABLE logbook_kept_contents ON COMMIT DROP AS
+             SELECT c.* FROM ${contents} c
+             LEFT JOIN unnest($1::text[], $2::timestamptz[]) AS y(tenant_id, before) ON y.tenant_id = c.tenant_id
+             WHERE (y.before IS NULL OR c.occurred_at >= y.before)
+               AND NOT EXISTS (SELECT 1 FROM logbook_gone_events g
+                               WHERE g.tenant_id = c.tenant_id AND g.occurred_at = c.occurred_at AND g.id = c.event_id)`,
+            [input.contentSlices.map((s) => s.tenantId), input.contentSlices.map((s) => s.before)],
+          );
+          keptContents = kept.rowCount ?? 0;
+          contentsGone = (
+            await client.query<{ tenant_id: string; count: string }>(
+              `SELECT a.tenant_id, a.n - coalesce(k.n, 0) AS count
+               FROM (SELECT tenant_id, count(*) AS n FROM ${contents} GROUP BY 1) a
+               LEFT JOIN (SELECT tenant_id, count(*) AS n FROM logbook_kept_contents GROUP BY 1) k USING (tenant_id)
+               WHERE a.n > coalesce(k.n, 0)`,
+            )
+          ).rows;
+        }
+        await client.query(`TRUNCATE ${partitions}`);
+        const eventColumns = await insertableColumns(client, input.events);
+        await client.query(
+          `INSERT INTO ${events} (${eventColumns}) SELECT ${eventColumns} FROM logbook_kept_events ORDER BY tenant_id, occurred_at, id`,
+        );
+        if (contents) {
+          const contentColumns = await insertableColumns(client, input.contents!);
+          await client.query(
+            `INSERT INTO ${contents} (${contentColumns}) SELECT ${contentColumns} FROM logbook_kept_contents
+             ORDER BY tenant_id, occurred_at, event_id`,
+          );
+        }
+        return {
+          rewritten: true,
+          kept: (keptEvents.rowCount ?? 0) + keptContents,
+          events: gone.rows.map((r) => ({ tenantId: r.tenant_id, kind: r.kind, count: Number(r.count) })),
+          contents: contentsGone.map((r) => ({ tenantId: r.tenant_id, count: Number(r.count) })),
+        };
+      });
+    } catch (error) {
+      // lock_not_available: a repeatable-read reader is open, or someone reads the day; try again shortly.
+      const busy = (error as { code?: string }).code === "55P03";
+      if (busy && performance.now() < giveUpAt) {
+        await new Promise((r) => setTimeout(r, 50));
+        continue;
       }
-      return {
-        rewritten: true,
-        kept: kept.rowCount ?? 0,
-        events: gone.rows.map((r) => ({ tenantId: r.tenant_id, kind: r.kind, count: Number(r.count) })),
-        contents: contentsGone.map((r) => ({ tenantId: r.tenant_id, count: Number(r.count) })),
-      };
-    });
-  } catch (error) {
-    // lock_not_available: someone holds the day (a long export); nothing was changed.
-    if ((error as { code?: string }).code === "55P03") return { rewritten: false, kept: 0, events: [], contents: [] };
-    throw error;
+      // Rolled back: nothing changed.
+      return { rewritten: false, reason: busy ? "busy" : (error as Error).message, kept: 0, events: [], contents: [] };
+    }
   }
 }
 

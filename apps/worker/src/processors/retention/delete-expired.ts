@@ -35,8 +35,9 @@ export interface DeleteOptions {
    * share of its events goes in whole hours; above 1, never.
    */
   rewriteShare: number;
-  /** How long a rewrite waits for the day's partitions before deleting in batches instead. */
-  rewriteLockTimeoutMs: number;
+  /** How long a rewrite keeps trying for its locks before the day is deleted in batches instead. */
+  rewriteLockWaitMs: number;
+  log?: (message: string, fields: Record<string, unknown>) => void;
   /** Called after each day rewritten, with the rows removed and kept and how long it took. */
   onRewrite?: (rewrite: { day: string; removed: number; kept: number; seconds: number }) => void;
 }
@@ -112,8 +113,9 @@ export async function deleteExpiredRows(db: Db, options: DeleteOptions): Promise
           contents: tables.contents,
           slices: wholeSlices,
           contentSlices,
-          lockTimeoutMs: options.rewriteLockTimeoutMs,
+          lockWaitMs: options.rewriteLockWaitMs,
         });
+        if (!result.rewritten) options.log?.("retention rewrite skipped, deleting in batches", { day, reason: result.reason });
         if (result.rewritten) {
           rewritten = true;
           for (const g of result.events) options.add(g.tenantId, g.kind, g.count);

@@ -22,8 +22,8 @@ export interface RetentionRunOptions {
   afterBatch?: (batch: { day: string; rows: number }) => void | Promise<void>;
   /** Rewrite a day when at least this share of its events goes (default 0.5); above 1, never. */
   rewriteShare?: number;
-  /** How long a rewrite waits for its day's partitions before deleting in batches (default 2 s). */
-  rewriteLockTimeoutMs?: number;
+  /** How long a rewrite keeps trying for its locks before the day goes in batches (default 2 s). */
+  rewriteLockWaitMs?: number;
 }
 
 export interface RetentionRunResult {
@@ -42,7 +42,8 @@ export interface RetentionRunResult {
  * The hourly retention run. Reads every tenant's effective retention now (plan, override, legal hold),
  * never what was queued; cutoffs are `now` minus the days, and only rows strictly older go. First whole
  * daily partitions every row of which has expired, then bounded batches per tenant: content past its
- * cutoff, then events per kind (with their content). Each batch commits on its own, so a run stopped
+ * cutoff, then events per kind (with their content) — or, for a day mostly expired, one rewrite of its
+ * partitions with the rows it keeps. Each batch and rewrite commits on its own, so a run stopped
  * half-way and run again finishes the job and never deletes anything inside retention. Each tenant
  * touched gets a `system` event `retention.run` with counts and cutoffs. Expired export files go too.
  */
@@ -91,7 +92,8 @@ async function runRetention(context: JobContext, now: Date, options: RetentionRu
     add,
     afterBatch: options.afterBatch,
     rewriteShare: options.rewriteShare ?? DEFAULT_REWRITE_SHARE,
-    rewriteLockTimeoutMs: options.rewriteLockTimeoutMs ?? 2000,
+    rewriteLockWaitMs: options.rewriteLockWaitMs ?? 2000,
+    log,
     onRewrite: (r) => rewrites.push(r),
   });
   const batchedSeconds = (performance.now() - started) / 1000;
