@@ -59,8 +59,17 @@ type RunOptions = NonNullable<Parameters<typeof enforceRetentionProcessor>[3]>;
 let mode: RunOptions = {};
 const BATCHES: RunOptions = { rewriteShare: 2 };
 // Every day with whole expired hours is rewritten; a long lock wait, as other files' exports may
-// briefly hold the partitions.
+// briefly hold the rewrite gate.
 const REWRITES: RunOptions = { rewriteShare: 0, rewriteLockWaitMs: 60_000 };
+/** The runs of the calling describe block remove rows this way. */
+function runsRemoveRows(removal: RunOptions) {
+  beforeAll(() => {
+    mode = removal;
+  });
+  afterAll(() => {
+    mode = {};
+  });
+}
 const run = (tenantIds: string[], options: RunOptions = {}, when = now) =>
   enforceRetentionProcessor({}, context, when, { ...mode, ...options, tenantIds });
 
@@ -137,12 +146,7 @@ describe.each([
   ["in batches", BATCHES, 3],
   ["by rewriting the day", REWRITES, 1],
 ] as const)("retention run (rows removed %s)", (_name, removal, crashAt) => {
-  beforeAll(() => {
-    mode = removal;
-  });
-  afterAll(() => {
-    mode = {};
-  });
+  runsRemoveRows(removal);
 
   it("applies each plan's cutoff per kind to the second, content before metadata, and records retention.run", async () => {
     const free = `t_ret_free_${uid()}`;
@@ -297,12 +301,7 @@ describe.each([
 });
 
 describe("retention run stopped half-way", () => {
-  beforeAll(() => {
-    mode = BATCHES;
-  });
-  afterAll(() => {
-    mode = {};
-  });
+  runsRemoveRows(BATCHES);
   it("stopped half-way and run again, finishes without deleting anything inside retention", async () => {
     const tenantId = `t_ret_crash_${uid()}`;
     const expired = Array.from({ length: 30 }, (_, i) => ({

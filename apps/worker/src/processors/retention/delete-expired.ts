@@ -1,4 +1,5 @@
 import type { Db } from "@logbook/db/client";
+import { listDailyPartitions, partitionTenantKinds, partitionTenants } from "@logbook/db/queries/retention-partitions";
 import {
   deleteExpiredContentOfDay,
   deleteExpiredEventsOfDay,
@@ -6,9 +7,6 @@ import {
   expiredShareOfDay,
   type ForgottenHours,
   forgetRollupHours,
-  listDailyPartitions,
-  partitionTenantKinds,
-  partitionTenants,
   rewriteExpiredDay,
 } from "@logbook/db/queries/retention-run";
 import { floorHour } from "@logbook/db/queries/event-rollups";
@@ -115,8 +113,9 @@ export async function deleteExpiredRows(db: Db, options: DeleteOptions): Promise
           contentSlices,
           lockWaitMs: options.rewriteLockWaitMs,
         });
-        if (!result.rewritten) options.log?.("retention rewrite skipped, deleting in batches", { day, reason: result.reason });
-        if (result.rewritten) {
+        if (!result.rewritten) {
+          options.log?.("retention rewrite skipped, deleting in batches", { day, reason: result.reason });
+        } else {
           rewritten = true;
           for (const g of result.events) options.add(g.tenantId, g.kind, g.count);
           for (const g of result.contents) options.add(g.tenantId, "interaction_content", g.count);
@@ -130,12 +129,11 @@ export async function deleteExpiredRows(db: Db, options: DeleteOptions): Promise
 
     // Content first: questions and answers go at their own, earlier cutoff; the event rows stay.
     if (tables.contents && !rewritten) {
-      const slices = contentSlices;
-      if (slices.length > 0) {
+      if (contentSlices.length > 0) {
         await drain(day, async () => {
           const gone = await deleteExpiredContentOfDay(db, {
             day,
-            slices,
+            slices: contentSlices,
             limit: options.batchSize,
             partition: tables.contents,
           });

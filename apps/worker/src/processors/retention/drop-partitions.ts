@@ -6,7 +6,7 @@ import {
   listDailyPartitions,
   partitionTenantKinds,
   partitionTenants,
-} from "@logbook/db/queries/retention-run";
+} from "@logbook/db/queries/retention-partitions";
 import type { TenantRetentionView } from "@logbook/db/queries/retention-settings";
 import { type RetentionField, type RetentionKind, retentionCutoffs } from "@logbook/shared/retention";
 

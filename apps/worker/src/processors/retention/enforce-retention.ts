@@ -11,6 +11,8 @@ import { dropExpiredPartitions } from "./drop-partitions";
 export const DEFAULT_RETENTION_BATCH = 10_000;
 /** A day at least this share of whose events expire in whole hours is rewritten, not batch-deleted. */
 export const DEFAULT_REWRITE_SHARE = 0.5;
+/** How long a rewrite keeps trying for its locks (NOWAIT, retried) before its day goes in batches. */
+export const DEFAULT_REWRITE_LOCK_WAIT_MS = 2000;
 const RETENTION_LOCK_ID = 7_150_007;
 
 export interface RetentionRunOptions {
@@ -92,7 +94,7 @@ async function runRetention(context: JobContext, now: Date, options: RetentionRu
     add,
     afterBatch: options.afterBatch,
     rewriteShare: options.rewriteShare ?? DEFAULT_REWRITE_SHARE,
-    rewriteLockWaitMs: options.rewriteLockWaitMs ?? 2000,
+    rewriteLockWaitMs: options.rewriteLockWaitMs ?? DEFAULT_REWRITE_LOCK_WAIT_MS,
     log,
     onRewrite: (r) => rewrites.push(r),
   });
