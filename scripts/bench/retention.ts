@@ -3,11 +3,12 @@
 // bounded batch deletes elsewhere), its timings, the event store's size before and after, and ingest
 // through the real API process while the run goes compared with ingest alone.
 // Options: --events N (default 2,000,000; the issue's figure is --events 10000000, ≈ 10 min to seed on
-// 2 cores), --tenants N (default 60), --seconds N (ingest-alone window, default 10), --template NAME (seed
+// 2 cores), --tenants N (default 60), --seconds N (each ingest-alone window, default 45), --template NAME (seed
 // once into a database of that name on the same server and clone it on later runs: repeat measurements
 // without re-seeding; the clone is migrated, its events are as old as when they were seeded),
 // --rewrite-share X (rewrite a day when at least this share of its events goes; default the worker's,
-// above 1 never: batch deletes only).
+// above 1 never: batch deletes only), --idle N (no run: N seconds of ingest in its place, to check the
+// comparison itself, which should come out near 1).
 import { once } from "node:events";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -22,7 +23,11 @@ import { startTestServices } from "@logbook/db/testing";
 import { localExportStore } from "@logbook/shared/node/export-store";
 import pg from "pg";
 import copyStreams from "pg-copy-streams";
-import { DEFAULT_REWRITE_SHARE, enforceRetentionProcessor } from "../../apps/worker/src/processors/retention/enforce-retention";
+import {
+  DEFAULT_REWRITE_SHARE,
+  enforceRetentionProcessor,
+  type RetentionRunResult,
+} from "../../apps/worker/src/processors/retention/enforce-retention";
 import type { JobContext } from "../../apps/worker/src/queue-definition";
 import { startApiProcess } from "./_api-process";
 import { benchEvents } from "./_events";
@@ -113,8 +118,14 @@ async function storeMb(pool: pg.Pool, now: number): Promise<number> {
   return Math.round(Number(rows[0]!.bytes) / 1024 / 1024);
 }
 
-/** 4 clients posting batches of 500 until `until()` says stop; returns events/s. */
-async function ingest(url: string, key: string, until: () => boolean, seed: number): Promise<number> {
+/** 4 clients posting batches of 500 until `until()` says stop; returns events/s. `timeline` gets [ms since start, events] per answer. */
+async function ingest(
+  url: string,
+  key: string,
+  until: () => boolean,
+  seed: number,
+  timeline?: [number, number][],
+): Promise<number> {
   let accepted = 0;
   const started = performance.now();
   await Promise.all(
@@ -128,6 +139,7 @@ async function ingest(url: string, key: string, until: () => boolean, seed: numb
         });
         const json = (await res.json()) as { accepted?: number };
         if (res.status === 200) accepted += json.accepted ?? 0;
+        timeline?.push([performance.now() - started, res.status === 200 ? (json.accepted ?? 0) : 0]);
       }
     }),
   );
@@ -137,7 +149,7 @@ async function ingest(url: string, key: string, until: () => boolean, seed: numb
 export async function run() {
   const total = arg("events", 2_000_000);
   const tenants = arg("tenants", 60);
-  const seconds = arg("seconds", 10);
+  const seconds = arg("seconds", 45);
   const template = argText("template");
   if (template !== undefined && !/^[a-z_][a-z0-9_]*$/.test(template)) throw new Error("--template wants a database name");
   const services = await startTestServices("bench_retention", process.env);
@@ -202,9 +214,15 @@ export async function run() {
       )(performance.now() + 2000),
       1,
     );
-    const aloneEnd = performance.now() + seconds * 1000;
-    const alone = await ingest(api.url, key, () => performance.now() > aloneEnd, 2);
-    console.log(`ingest alone: ${Math.round(alone)} events/s`);
+    // Ingest alone is measured in two windows, just before the run and just after it, and compared as
+    // their mean: ingest slows down as the day's partition and its indexes grow (by ~10 % over 80 s
+    // here, with no retention at all), so a window before the run alone would count that against it.
+    const aloneFor = async (seed: number) => {
+      const end = performance.now() + seconds * 1000;
+      return ingest(api.url, key, () => performance.now() > end, seed);
+    };
+    const aloneBefore = await aloneFor(2);
+    console.log(`ingest alone, ${seconds} s before the run: ${Math.round(aloneBefore)} events/s`);
 
     const before = await storeMb(pool, now);
     const context: JobContext = {
@@ -216,14 +234,32 @@ export async function run() {
       job: {} as JobContext["job"],
     };
     let done = false;
-    const during = ingest(api.url, key, () => done, 3);
+    const timeline: [number, number][] = [];
+    const during = ingest(api.url, key, () => done, 3, timeline);
     const runStarted = performance.now();
     const rewriteShare = arg("rewrite-share", DEFAULT_REWRITE_SHARE);
-    const result = await enforceRetentionProcessor({}, context, new Date(now), { rewriteShare }).finally(() => {
+    // --idle N: no run, N seconds of waiting in its place — checks the comparison itself (≈ 1).
+    const idle = arg("idle", 0);
+    const result = await (idle > 0
+      ? new Promise((r) => setTimeout(r, idle * 1000)).then(
+          (): RetentionRunResult => ({
+            tenants: {},
+            partitionsDropped: [],
+            partitionDropSeconds: [],
+            batchedRows: 0,
+            batchedSeconds: 0,
+            rewrites: [],
+            exportsRemoved: 0,
+          }),
+        )
+      : enforceRetentionProcessor({}, context, new Date(now), { rewriteShare })
+    ).finally(() => {
       done = true;
     });
     const runSeconds = (performance.now() - runStarted) / 1000;
     const duringRate = await during;
+    const aloneAfter = await aloneFor(4);
+    const alone = (aloneBefore + aloneAfter) / 2;
     const after = await storeMb(pool, now);
 
     const dropped = result.partitionsDropped.filter((t) => t.startsWith("events_")).length;
@@ -250,7 +286,15 @@ export async function run() {
       ).toFixed(2)} s) and ${(result.batchedRows - rewritten).toLocaleString()} in batches`,
     );
     console.log(`  (days rewritten when at least ${rewriteShare} of their events go)`);
-    console.log(`ingest during the run: ${Math.round(duringRate)} events/s = ${figures.ingest_during_ratio} × alone`);
+    console.log(
+      `ingest alone, ${seconds} s after the run: ${Math.round(aloneAfter)} events/s; mean of before and after ${Math.round(alone)}`,
+    );
+    console.log(
+      `ingest during the run: ${Math.round(duringRate)} events/s = ${figures.ingest_during_ratio} × alone (${(duringRate / aloneBefore).toFixed(3)} × the window before alone)`,
+    );
+    const windows: number[] = [];
+    for (const [ms, n] of timeline) windows[Math.floor(ms / 10_000)] = (windows[Math.floor(ms / 10_000)] ?? 0) + n;
+    console.log(`  per 10 s: ${Array.from(windows, (n) => Math.round((n ?? 0) / 10)).join(", ")} events/s`);
     console.log(
       `events + content on disk (days older than 2 days): ${before} MB before, ${after} MB after (space of batch-deleted rows is reused after vacuum, not returned to the OS)`,
     );

@@ -335,9 +335,58 @@ describe("retention run stopped half-way", () => {
     await run([tenantId], { batchSize: 4 });
     expect((await kept(tenantId)).map((r) => r.type)).toEqual(Array(5).fill("inside"));
   });
+
+  it("removes expired events written into a day while it is swept, with their content, counts and rollups exact", async () => {
+    const tenantId = `t_ret_behind_${uid()}`;
+    await assignTenantPlan(database.db, { tenantId, plan: "free", updatedBy: "test" }); // interaction 14 days, content 7
+    const interaction = (type: string, msBefore: number, content: boolean): NewEvent => ({
+      kind: "interaction",
+      type,
+      occurredAt: at(msBefore),
+      intent: "other",
+      responseType: "direct",
+      ...(content ? { question: "q", answer: "a" } : {}),
+    });
+    // In whole hours past the cutoff, without content: the first batch is the sweep of the day's events.
+    await insertEvents(database.db, {
+      tenantId,
+      events: Array.from({ length: 12 }, (_, i) => interaction("expired", 14 * DAY + 2 * 3_600_000 + i * 60_000, false)),
+    });
+    let written = false;
+    const result = await run([tenantId], {
+      batchSize: 4,
+      afterBatch: async () => {
+        if (written) return;
+        written = true;
+        // Back-dated into the day being swept, after the sweep counted the pages it covers: another
+        // tenant's rows first, so the table grows and the late ones land past those pages.
+        await insertEvents(database.db, {
+          tenantId: `${tenantId}_other`,
+          events: Array.from({ length: 200 }, () => ({
+            kind: "system" as const,
+            type: "filler",
+            occurredAt: at(14 * DAY + 2 * 3_600_000),
+            metadata: { text: "x".repeat(1500) },
+          })),
+        });
+        await insertEvents(database.db, {
+          tenantId,
+          events: [
+            interaction("behind", 14 * DAY + 2 * 3_600_000 + 30 * 60_000, true),
+            interaction("kept", 14 * DAY - 60_000, false),
+          ],
+        });
+      },
+    });
+    expect(written).toBe(true);
+    expect(await kept(tenantId)).toEqual([{ type: "kept", has_content: false, content: false }]);
+    expect(result.tenants[tenantId]).toEqual({ interaction: 13, interaction_content: 1 });
+    expect(await rollupMismatches(tenantId)).toEqual([]);
+  });
 });
 
 describe("rewriting a mostly expired day", () => {
+  runsRemoveRows(REWRITES);
   /** Every column of a day's events of these tenants, with their content: what must come back unchanged. */
   async function rowsOfDay(tenantIds: string[], day: string) {
     const { rows } = await database.pool.query(

@@ -70,6 +70,14 @@ describe("immutability guard (in Postgres)", () => {
   it("rejects DELETE and TRUNCATE outside retention, allows DELETE inside it", async () => {
     const id = await firstIdOf(tenantA);
     expect(await failure(handle.db.execute(sql`DELETE FROM events WHERE id = ${id}`))).toMatch(/only by retention/);
+    // The partition itself, named directly, and content: the same guard.
+    const partition = await handle.db.execute<{ name: string }>(
+      sql`SELECT tableoid::regclass::text AS name FROM events WHERE id = ${id}`,
+    );
+    expect(await failure(handle.db.execute(sql.raw(`DELETE FROM ${partition.rows[0]!.name} WHERE id = '${id}'`)))).toMatch(
+      /only by retention/,
+    );
+    expect(await failure(handle.db.execute(sql`DELETE FROM event_contents`))).toMatch(/only by retention/);
     expect(await failure(handle.db.execute(sql`TRUNCATE events`))).toMatch(/TRUNCATE is not allowed/);
     expect(await failure(handle.db.execute(sql`UPDATE event_contents SET answer = 'changed'`))).toMatch(/immutable/);
     const deleted = await handle.db.transaction(async (tx) => {

@@ -5,23 +5,49 @@ import { partitionIdent as ident } from "./retention-partitions";
 
 /**
  * What the retention job does to the rows of days it cannot drop whole (retention-partitions.ts drops
- * those): bounded batch deletes, the rollups of emptied whole hours forgotten, and mostly expired days
- * rewritten with the rows they keep.
+ * those): bounded sweeps of a day's pages, batch deletes of the partial hour before a cutoff, the
+ * rollups of emptied whole hours forgotten, and mostly expired days rewritten with the rows they keep.
  */
+
+/**
+ * How retention compresses the WAL it writes, when this connection may choose (`wal_compression` is
+ * a superuser setting, or granted with GRANT SET ON PARAMETER): a delete writes a full-page image of
+ * nearly every page it is the first to touch since a checkpoint, and compressed those take about half
+ * the WAL (2.3 GB → 1.2 GB for the bench's 4.3 M rows) — WAL that ingestion's commits flush too, and
+ * that brings checkpoints sooner. lz4 where the server has it, else pglz; null when not allowed.
+ */
+const walCompression = new WeakMap<Db, Promise<string | null>>();
+function retentionWalCompression(db: Db): Promise<string | null> {
+  let setting = walCompression.get(db);
+  if (!setting) {
+    setting = db.$client
+      .query<{ method: string | null }>(
+        `SELECT CASE WHEN 'lz4' = ANY (enumvals) THEN 'lz4' ELSE 'pglz' END AS method FROM pg_settings
+         WHERE name = 'wal_compression' AND current_setting('wal_compression') = 'off'
+           AND has_parameter_privilege('wal_compression', 'SET')`,
+      )
+      .then((r) => r.rows[0]?.method ?? null)
+      .catch(() => null); // before Postgres 15 (no has_parameter_privilege): left as the server has it
+    walCompression.set(db, setting);
+  }
+  return setting;
+}
 
 /**
  * Runs `fn` in a transaction with `logbook.retention = on`, the only way DELETE passes the guard. It
  * runs as the worker's own role, across tenants: every statement names its tenants explicitly.
  */
 async function inRetentionTx<T>(db: Db, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+  const compression = await retentionWalCompression(db);
   const client = await db.$client.connect();
   try {
     // Read committed: each statement's snapshot is taken after the locks it waited for.
-    await client.query("BEGIN ISOLATION LEVEL READ COMMITTED");
+    // synchronous_commit off: a batch lost to a crash before its WAL reached disk is simply deleted
+    // again by the next run, so its commit need not wait for the flush (ingestion's commits do).
+    // One round trip (no parameters: the simple protocol takes every statement).
     await client.query(
-      // synchronous_commit off: a batch lost to a crash before its WAL reached disk is simply deleted
-      // again by the next run, so its commit need not wait for the flush (ingestion's commits do).
-      "SELECT set_config('logbook.retention', 'on', true), set_config('jit', 'off', true), set_config('synchronous_commit', 'off', true)",
+      "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT set_config('logbook.retention', 'on', true), set_config('jit', 'off', true), set_config('synchronous_commit', 'off', true)" +
+        (compression ? `; SET LOCAL wal_compression = ${compression}` : ""),
     );
     const result = await fn(client);
     await client.query("COMMIT");
@@ -53,74 +79,129 @@ const sliceArrays = (slices: ExpiredSlice[]) => [
   slices.map((s) => s.before),
 ];
 
+/** What a delete removed: events per tenant and kind, content rows per tenant. */
+export interface GoneCounts {
+  events: { tenantId: string; kind: RetentionKind; count: number }[];
+  contents: { tenantId: string; count: number }[];
+}
+/** A row of `SELECT 'events' | 'contents' AS what, tenant_id, kind, count(*)` over what a statement deleted. */
+type GoneRow = { what: "events" | "contents"; tenant_id: string; kind: RetentionKind | null; count: string };
+const goneCounts = (rows: GoneRow[]): GoneCounts => ({
+  events: rows
+    .filter((r) => r.what === "events")
+    .map((r) => ({ tenantId: r.tenant_id, kind: r.kind as RetentionKind, count: Number(r.count) })),
+  contents: rows.filter((r) => r.what === "contents").map((r) => ({ tenantId: r.tenant_id, count: Number(r.count) })),
+});
+
 /**
- * Deletes up to `limit` expired events of one UTC day, across the given tenants and kinds, with their
- * content in the same statement (content never outlives its event). The day's bounds prune the
- * statement to one partition, so planning stays cheap however many days are kept; one short
- * transaction per batch (row locks on old rows only: ingestion never waits). The delete triggers keep
- * the rollups right — unless `forgetRollupsIn` names the day's partitions: a statement on a partition
- * fires no statement trigger of the parent, so the rollups are left alone, and the caller, whose slices
- * end on an hour and empty their hours entirely, forgets those hours' rollups afterwards
- * (forgetRollupHours) — a few index probes instead of arithmetic per row. A partition named directly
- * also plans in a few ms where the parents take ~40 (every day's partition planned, then pruned at run
- * time). Returns what went, per tenant and kind.
+ * Deletes up to `limit` expired events of one UTC day, rows of each slice in [from, before), with their
+ * content in the same statement (content never outlives its event), through the parent tables: the
+ * delete triggers keep the rollups right. The day's bounds prune the statement to one partition at run
+ * time; one short transaction per batch (row locks on old rows only: ingestion never waits). Used for
+ * the partial hour up to each cutoff, which the sweeps leave (their rollups are forgotten by the
+ * whole hour). Returns what went, per tenant and kind.
  */
 export async function deleteExpiredEventsOfDay(
   db: Db,
-  input: {
-    day: string;
-    slices: ExpiredSlice[];
-    limit: number;
-    /** The day's partitions, to delete from directly, leaving the rollups to the caller. */
-    forgetRollupsIn?: { events: string; contents?: string };
-  },
-): Promise<{
-  events: { tenantId: string; kind: RetentionKind; count: number }[];
-  contents: { tenantId: string; count: number }[];
-}> {
+  input: { day: string; slices: (ExpiredSlice & { from: Date })[]; limit: number },
+): Promise<GoneCounts> {
   const [from, to] = dayBounds(input.day);
-  const direct = input.forgetRollupsIn;
-  const eventsTable = direct ? ident(direct.events) : "events";
-  const contentsTable = direct?.contents ? ident(direct.contents) : "event_contents";
   return inRetentionTx(db, async (client) => {
-    const result = await client.query<{
-      what: "events" | "contents";
-      tenant_id: string;
-      kind: RetentionKind | null;
-      count: string;
-    }>(
+    const result = await client.query<GoneRow>(
       `WITH expired AS (
-         SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS x(tenant_id, kind, before)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[]) AS x(tenant_id, kind, before, after)
        ), victims AS (
          SELECT v.tenant_id, v.occurred_at, v.id FROM expired x
          CROSS JOIN LATERAL (
-           SELECT e.tenant_id, e.occurred_at, e.id FROM ${eventsTable} e
-           WHERE e.tenant_id = x.tenant_id AND e.kind = x.kind AND e.occurred_at >= $4 AND e.occurred_at < x.before
-             AND e.occurred_at < $5
+           SELECT e.tenant_id, e.occurred_at, e.id FROM events e
+           WHERE e.tenant_id = x.tenant_id AND e.kind = x.kind AND e.occurred_at >= x.after AND e.occurred_at < x.before
+             AND e.occurred_at >= $5 AND e.occurred_at < $6
          ) v
-         LIMIT $6
+         LIMIT $7
        ), gone AS (
-         DELETE FROM ${eventsTable} e USING victims v
+         DELETE FROM events e USING victims v
          WHERE e.tenant_id = v.tenant_id AND e.occurred_at = v.occurred_at AND e.id = v.id
-           AND e.occurred_at >= $4 AND e.occurred_at < $5
+           AND e.occurred_at >= $5 AND e.occurred_at < $6
          RETURNING e.tenant_id, e.kind, e.occurred_at, e.id
        ), content AS (
-         DELETE FROM ${contentsTable} c USING gone g
+         DELETE FROM event_contents c USING gone g
          WHERE c.tenant_id = g.tenant_id AND c.occurred_at = g.occurred_at AND c.event_id = g.id
-           AND c.occurred_at >= $4 AND c.occurred_at < $5
+           AND c.occurred_at >= $5 AND c.occurred_at < $6
          RETURNING c.tenant_id
        )
        SELECT 'events' AS what, tenant_id, kind, count(*) AS count FROM gone GROUP BY tenant_id, kind
        UNION ALL
        SELECT 'contents', tenant_id, NULL, count(*) FROM content GROUP BY tenant_id`,
-      [...sliceArrays(input.slices), from, to, input.limit],
+      [...sliceArrays(input.slices), input.slices.map((s) => s.from), from, to, input.limit],
     );
-    return {
-      events: result.rows
-        .filter((r) => r.what === "events")
-        .map((r) => ({ tenantId: r.tenant_id, kind: r.kind as RetentionKind, count: Number(r.count) })),
-      contents: result.rows.filter((r) => r.what === "contents").map((r) => ({ tenantId: r.tenant_id, count: Number(r.count) })),
-    };
+    return goneCounts(result.rows);
+  });
+}
+
+/** A partition's pages now, and about how many rows a page holds (its statistics; 50 before any). */
+export async function partitionPages(db: Db, table: string): Promise<{ pages: number; rowsPerPage: number }> {
+  const { rows } = await db.$client.query<{ pages: string; per_page: number | null }>(
+    `SELECT pg_relation_size(c.oid) / current_setting('block_size')::int AS pages,
+            CASE WHEN c.relpages > 0 AND c.reltuples > 0 THEN c.reltuples / c.relpages END AS per_page
+     FROM pg_class c WHERE c.oid = $1::regclass`,
+    [table],
+  );
+  return { pages: Number(rows[0]!.pages), rowsPerPage: Math.max(1, rows[0]!.per_page ?? 50) };
+}
+
+/** The TID bounds of pages [from, to): `ctid >= $a::tid AND ctid < $b::tid` is a TID range scan. */
+const pageBounds = (from: number, to: number) => [`(${from},0)`, `(${to},0)`];
+
+/**
+ * Deletes what the slices expire in pages [fromPage, toPage) of one day's events partition, with the
+ * content of those events: a TID range scan, so each page is read and dirtied once, in page order,
+ * where an index-driven batch visits each tenant's rows scattered over the whole day. Bounded by the
+ * pages it covers. Names the partition, so the rollups are the caller's (forgetRollupHours: the slices
+ * end on whole hours). Returns what went, per tenant and kind.
+ */
+export async function sweepExpiredEvents(
+  db: Db,
+  input: { events: string; contents?: string; slices: ExpiredSlice[]; fromPage: number; toPage: number },
+): Promise<GoneCounts> {
+  const events = ident(input.events);
+  return inRetentionTx(db, async (client) => {
+    const gone = `DELETE FROM ${events} e USING unnest($1::text[], $2::text[], $3::timestamptz[]) AS x(tenant_id, kind, before)
+         WHERE e.ctid >= $4::tid AND e.ctid < $5::tid
+           AND e.tenant_id = x.tenant_id AND e.kind = x.kind AND e.occurred_at < x.before
+         RETURNING e.tenant_id, e.kind, e.occurred_at, e.id, e.has_content`;
+    const result = await client.query<GoneRow>(
+      input.contents
+        ? `WITH gone AS (${gone}), content AS (
+             DELETE FROM ${ident(input.contents)} c USING gone g
+             WHERE g.has_content AND c.tenant_id = g.tenant_id AND c.occurred_at = g.occurred_at AND c.event_id = g.id
+             RETURNING c.tenant_id
+           )
+           SELECT 'events' AS what, tenant_id, kind, count(*) AS count FROM gone GROUP BY tenant_id, kind
+           UNION ALL
+           SELECT 'contents', tenant_id, NULL, count(*) FROM content GROUP BY tenant_id`
+        : `WITH gone AS (${gone}) SELECT 'events' AS what, tenant_id, kind, count(*) AS count FROM gone GROUP BY tenant_id, kind`,
+      [...sliceArrays(input.slices), ...pageBounds(input.fromPage, input.toPage)],
+    );
+    return goneCounts(result.rows);
+  });
+}
+
+/** Deletes the content rows in pages [fromPage, toPage) of one day's content partition older than each tenant's `before` (TID range scan). */
+export async function sweepExpiredContent(
+  db: Db,
+  input: { contents: string; slices: { tenantId: string; before: Date }[]; fromPage: number; toPage: number },
+): Promise<{ tenantId: string; count: number }[]> {
+  return inRetentionTx(db, async (client) => {
+    const result = await client.query<{ tenant_id: string; count: string }>(
+      `WITH gone AS (
+         DELETE FROM ${ident(input.contents)} c USING unnest($1::text[], $2::timestamptz[]) AS x(tenant_id, before)
+         WHERE c.ctid >= $3::tid AND c.ctid < $4::tid AND c.tenant_id = x.tenant_id AND c.occurred_at < x.before
+         RETURNING c.tenant_id
+       )
+       SELECT tenant_id, count(*) AS count FROM gone GROUP BY tenant_id`,
+      [input.slices.map((s) => s.tenantId), input.slices.map((s) => s.before), ...pageBounds(input.fromPage, input.toPage)],
+    );
+    return result.rows.map((r) => ({ tenantId: r.tenant_id, count: Number(r.count) }));
   });
 }
 
@@ -173,15 +254,15 @@ export async function rewriteExpiredDay(
     contentSlices: { tenantId: string; before: Date }[];
     lockWaitMs: number;
   },
-): Promise<{
-  rewritten: boolean;
-  /** Why not, when not. */
-  reason?: string;
-  /** Events and content rows put back. */
-  kept: number;
-  events: { tenantId: string; kind: RetentionKind; count: number }[];
-  contents: { tenantId: string; count: number }[];
-}> {
+): Promise<
+  GoneCounts & {
+    rewritten: boolean;
+    /** Why not, when not. */
+    reason?: string;
+    /** Events and content rows put back. */
+    kept: number;
+  }
+> {
   const events = ident(input.events);
   const contents = input.contents ? ident(input.contents) : null;
   const partitions = [events, contents].filter(Boolean).join(", ");
@@ -284,41 +365,4 @@ export async function forgetRollupHours(db: Db, ranges: ForgottenHours[]): Promi
     [ranges.map((r) => r.tenantId), ranges.map((r) => r.kind), ranges.map((r) => r.from), ranges.map((r) => r.to)],
   );
   return Number(rows[0]!.removed);
-}
-
-/** Deletes up to `limit` content rows (questions, answers) of one UTC day older than each tenant's `before`. */
-export async function deleteExpiredContentOfDay(
-  db: Db,
-  input: {
-    day: string;
-    slices: { tenantId: string; before: Date }[];
-    limit: number;
-    /** The day's content partition, named directly (plans in a few ms; no statement trigger involved). */
-    partition?: string;
-  },
-): Promise<{ tenantId: string; count: number }[]> {
-  const [from, to] = dayBounds(input.day);
-  const table = input.partition ? ident(input.partition) : "event_contents";
-  return inRetentionTx(db, async (client) => {
-    const result = await client.query<{ tenant_id: string; count: string }>(
-      `WITH expired AS (
-         SELECT * FROM unnest($1::text[], $2::timestamptz[]) AS x(tenant_id, before)
-       ), victims AS (
-         SELECT v.tenant_id, v.occurred_at, v.event_id FROM expired x
-         CROSS JOIN LATERAL (
-           SELECT c.tenant_id, c.occurred_at, c.event_id FROM ${table} c
-           WHERE c.tenant_id = x.tenant_id AND c.occurred_at >= $3 AND c.occurred_at < x.before AND c.occurred_at < $4
-         ) v
-         LIMIT $5
-       ), gone AS (
-         DELETE FROM ${table} c USING victims v
-         WHERE c.tenant_id = v.tenant_id AND c.occurred_at = v.occurred_at AND c.event_id = v.event_id
-           AND c.occurred_at >= $3 AND c.occurred_at < $4
-         RETURNING c.tenant_id
-       )
-       SELECT tenant_id, count(*) AS count FROM gone GROUP BY tenant_id`,
-      [input.slices.map((s) => s.tenantId), input.slices.map((s) => s.before), from, to, input.limit],
-    );
-    return result.rows.map((r) => ({ tenantId: r.tenant_id, count: Number(r.count) }));
-  });
 }

@@ -1,13 +1,14 @@
 import type { Db } from "@logbook/db/client";
 import { listDailyPartitions, partitionTenantKinds, partitionTenants } from "@logbook/db/queries/retention-partitions";
 import {
-  deleteExpiredContentOfDay,
   deleteExpiredEventsOfDay,
-  type ExpiredSlice,
   expiredShareOfDay,
   type ForgottenHours,
   forgetRollupHours,
+  partitionPages,
   rewriteExpiredDay,
+  sweepExpiredContent,
+  sweepExpiredEvents,
 } from "@logbook/db/queries/retention-run";
 import { floorHour } from "@logbook/db/queries/event-rollups";
 import type { TenantRetentionView } from "@logbook/db/queries/retention-settings";
@@ -43,14 +44,16 @@ export interface DeleteOptions {
 /**
  * Bounded batch deletes where a day holds rows some tenants still keep: day by day, oldest first, the
  * content past each tenant's content cutoff, then the events past each tenant's cutoff for their kind
- * (with their content). Which tenants and kinds a day holds comes from a skip scan of its index; each
- * batch is one statement pruned to that day's partition. Events go in two passes: the whole hours
- * before each cutoff without the rollup trigger, whose rollups are then forgotten wholesale (for every
- * tenant with a cutoff, present or not, so a run that died in between leaves nothing behind), then the
- * partial hour up to the cutoff itself through the trigger. A day at least `rewriteShare` of whose
- * events go in those whole hours is rewritten instead (rewriteExpiredDay: kept rows copied aside and
- * put back, expired content with them), then its rollups are forgotten and its partial hour deleted
- * as above. Returns the rows deleted.
+ * (with their content). Which tenants and kinds a day holds comes from a skip scan of its index.
+ * Content and the whole hours before each event cutoff are swept from the day's partitions in page
+ * order (sweepExpired*: each statement one range of pages, about `batchSize` rows, every page read
+ * and dirtied once; no rollup trigger), and the rollups of those hours are then forgotten wholesale
+ * (for every tenant with a cutoff, present or not, so a run that died in between leaves nothing
+ * behind); the partial hour up to each cutoff goes through the index and the rollup trigger, in
+ * batches of `batchSize` events. A day at least `rewriteShare` of whose events go in those whole hours
+ * is rewritten instead of swept (rewriteExpiredDay: kept rows copied aside and put back, expired
+ * content with them), then its rollups are forgotten and its partial hour deleted as above. Every
+ * statement commits on its own. Returns the rows deleted.
  */
 export async function deleteExpiredRows(db: Db, options: DeleteOptions): Promise<number> {
   const cutoffs = new Map<string, RetentionCutoffs>();
@@ -67,12 +70,20 @@ export async function deleteExpiredRows(db: Db, options: DeleteOptions): Promise
   }
 
   let deleted = 0;
-  const drain = async (day: string, batch: () => Promise<number>) => {
-    for (;;) {
-      const rows = await batch();
-      deleted += rows;
-      if (rows > 0) await options.afterBatch?.({ day, rows });
-      if (rows < options.batchSize) break;
+  /**
+   * Sweeps a partition's pages in order, about `batchSize` rows per statement; then once more over the
+   * pages it has by then, for rows written behind the first round (into pages it had passed, or new
+   * ones). Whatever comes during the second round goes at the next run.
+   */
+  const sweep = async (day: string, table: string, statement: (fromPage: number, toPage: number) => Promise<number>) => {
+    for (let round = 0; round < 2; round++) {
+      const { pages, rowsPerPage } = await partitionPages(db, table);
+      const step = Math.max(1, Math.floor(options.batchSize / rowsPerPage));
+      for (let from = 0; from < pages; from += step) {
+        const rows = await statement(from, Math.min(pages, from + step));
+        deleted += rows;
+        if (rows > 0) await options.afterBatch?.({ day, rows });
+      }
     }
   };
   for (const [day, tables] of days) {
@@ -113,6 +124,7 @@ export async function deleteExpiredRows(db: Db, options: DeleteOptions): Promise
           contentSlices,
           lockWaitMs: options.rewriteLockWaitMs,
         });
+        const seconds = (performance.now() - t0) / 1000;
         if (!result.rewritten) {
           options.log?.("retention rewrite skipped, deleting in batches", { day, reason: result.reason });
         } else {
@@ -121,46 +133,32 @@ export async function deleteExpiredRows(db: Db, options: DeleteOptions): Promise
           for (const g of result.contents) options.add(g.tenantId, "interaction_content", g.count);
           const removed = [...result.events, ...result.contents].reduce((n, g) => n + g.count, 0);
           deleted += removed;
-          options.onRewrite?.({ day, removed, kept: result.kept, seconds: (performance.now() - t0) / 1000 });
+          options.onRewrite?.({ day, removed, kept: result.kept, seconds });
           if (removed > 0) await options.afterBatch?.({ day, rows: removed });
         }
       }
     }
 
     // Content first: questions and answers go at their own, earlier cutoff; the event rows stay.
-    if (tables.contents && !rewritten) {
-      if (contentSlices.length > 0) {
-        await drain(day, async () => {
-          const gone = await deleteExpiredContentOfDay(db, {
-            day,
-            slices: contentSlices,
-            limit: options.batchSize,
-            partition: tables.contents,
-          });
-          for (const g of gone) options.add(g.tenantId, "interaction_content", g.count);
-          return gone.reduce((n, g) => n + g.count, 0);
-        });
-      }
+    if (tables.contents && !rewritten && contentSlices.length > 0) {
+      const contents = tables.contents;
+      await sweep(day, contents, async (fromPage, toPage) => {
+        const gone = await sweepExpiredContent(db, { contents, slices: contentSlices, fromPage, toPage });
+        for (const g of gone) options.add(g.tenantId, "interaction_content", g.count);
+        return gone.reduce((n, g) => n + g.count, 0);
+      });
     }
     if (tables.events) {
-      const partitions = { events: tables.events, contents: tables.contents };
-      const eventsPass = async (slices: ExpiredSlice[], forgetRollups: boolean) => {
-        if (slices.length === 0) return;
-        await drain(day, async () => {
-          const gone = await deleteExpiredEventsOfDay(db, {
-            day,
-            slices,
-            limit: options.batchSize,
-            forgetRollupsIn: forgetRollups ? partitions : undefined,
-          });
+      // The whole hours: swept from the partition (no rollup trigger), then their rollups forgotten.
+      if (!rewritten && wholeSlices.length > 0) {
+        const events = tables.events;
+        await sweep(day, events, async (fromPage, toPage) => {
+          const gone = await sweepExpiredEvents(db, { events, contents: tables.contents, slices: wholeSlices, fromPage, toPage });
           for (const g of gone.events) options.add(g.tenantId, g.kind, g.count);
           for (const g of gone.contents) options.add(g.tenantId, "interaction_content", g.count);
-          // The batch limit counts events; their content rows come along.
-          deleted += gone.contents.reduce((n, g) => n + g.count, 0);
-          return gone.events.reduce((n, g) => n + g.count, 0);
+          return [...gone.events, ...gone.contents].reduce((n, g) => n + g.count, 0);
         });
-      };
-      if (!rewritten) await eventsPass(wholeSlices, true);
+      }
       const forgotten: ForgottenHours[] = [...cutoffs.keys()].flatMap((tenantId) =>
         retentionKinds.flatMap((kind) => {
           const b = wholeBefore(tenantId, kind);
@@ -168,13 +166,23 @@ export async function deleteExpiredRows(db: Db, options: DeleteOptions): Promise
         }),
       );
       await forgetRollupHours(db, forgotten);
-      await eventsPass(
-        present.flatMap(({ tenantId, kind }) => {
-          const b = before(tenantId, kind);
-          return b ? [{ tenantId, kind, before: b }] : [];
-        }),
-        false,
-      );
+      // The partial hour up to each cutoff, through the index and the rollup trigger, in batches.
+      const partial = present.flatMap(({ tenantId, kind }) => {
+        const b = before(tenantId, kind);
+        const from = wholeBefore(tenantId, kind) ?? new Date(start);
+        return b && b.getTime() > from.getTime() ? [{ tenantId, kind, from, before: b }] : [];
+      });
+      for (let more = partial.length > 0; more; ) {
+        const gone = await deleteExpiredEventsOfDay(db, { day, slices: partial, limit: options.batchSize });
+        for (const g of gone.events) options.add(g.tenantId, g.kind, g.count);
+        for (const g of gone.contents) options.add(g.tenantId, "interaction_content", g.count);
+        const events = gone.events.reduce((n, g) => n + g.count, 0);
+        const rows = events + gone.contents.reduce((n, g) => n + g.count, 0);
+        deleted += rows;
+        if (rows > 0) await options.afterBatch?.({ day, rows });
+        // The batch limit counts events; their content rows come along.
+        more = events >= options.batchSize;
+      }
     }
   }
   return deleted;

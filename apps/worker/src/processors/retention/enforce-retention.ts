@@ -9,8 +9,12 @@ import { deleteExpiredRows } from "./delete-expired";
 import { dropExpiredPartitions } from "./drop-partitions";
 
 export const DEFAULT_RETENTION_BATCH = 10_000;
-/** A day at least this share of whose events expire in whole hours is rewritten, not batch-deleted. */
-export const DEFAULT_REWRITE_SHARE = 0.5;
+/**
+ * A day at least this share of whose events expire in whole hours is rewritten, not swept: a rewrite
+ * costs what the day keeps (~18 µs a row here), a sweep what goes (~5 µs a row), and a rewrite returns
+ * the space at once.
+ */
+export const DEFAULT_REWRITE_SHARE = 0.8;
 /** How long a rewrite keeps trying for its locks (NOWAIT, retried) before its day goes in batches. */
 export const DEFAULT_REWRITE_LOCK_WAIT_MS = 2000;
 const RETENTION_LOCK_ID = 7_150_007;
@@ -22,7 +26,7 @@ export interface RetentionRunOptions {
   tenantIds?: string[];
   /** Called after each committed batch (tests stop a run half-way from here). */
   afterBatch?: (batch: { day: string; rows: number }) => void | Promise<void>;
-  /** Rewrite a day when at least this share of its events goes (default 0.5); above 1, never. */
+  /** Rewrite a day when at least this share of its events goes (default 0.8); above 1, never. */
   rewriteShare?: number;
   /** How long a rewrite keeps trying for its locks before the day goes in batches (default 2 s). */
   rewriteLockWaitMs?: number;
