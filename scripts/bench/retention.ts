@@ -294,7 +294,11 @@ export async function run() {
     );
     const windows: number[] = [];
     for (const [ms, n] of timeline) windows[Math.floor(ms / 10_000)] = (windows[Math.floor(ms / 10_000)] ?? 0) + n;
-    console.log(`  per 10 s: ${Array.from(windows, (n) => Math.round((n ?? 0) / 10)).join(", ")} events/s`);
+    const lastMs = timeline.at(-1)?.[0] ?? 0;
+    const width = (w: number) => Math.min(10, (lastMs - w * 10_000) / 1000); // the last window is shorter
+    console.log(
+      `  per 10 s: ${Array.from(windows, (n, w) => Math.round((n ?? 0) / Math.max(width(w), 0.001))).join(", ")} events/s`,
+    );
     console.log(
       `events + content on disk (days older than 2 days): ${before} MB before, ${after} MB after (space of batch-deleted rows is reused after vacuum, not returned to the OS)`,
     );

@@ -57,7 +57,9 @@ afterAll(() => database?.close());
 type RunOptions = NonNullable<Parameters<typeof enforceRetentionProcessor>[3]>;
 /** How the runs of a block remove rows from days not dropped whole: batches, or rewriting the day. */
 let mode: RunOptions = {};
-const BATCHES: RunOptions = { rewriteShare: 2 };
+// Sweeps of the day's pages (whatever share of it goes), or the index alone.
+const BATCHES: RunOptions = { rewriteShare: 2, sweepShare: 0 };
+const THROUGH_INDEX: RunOptions = { rewriteShare: 2, sweepShare: 2 };
 // Every day with whole expired hours is rewritten; a long lock wait, as other files' exports may
 // briefly hold the rewrite gate.
 const REWRITES: RunOptions = { rewriteShare: 0, rewriteLockWaitMs: 60_000 };
@@ -144,6 +146,7 @@ async function orphanSketches(tenantId: string) {
 
 describe.each([
   ["in batches", BATCHES, 3],
+  ["through the index", THROUGH_INDEX, 3],
   ["by rewriting the day", REWRITES, 1],
 ] as const)("retention run (rows removed %s)", (_name, removal, crashAt) => {
   runsRemoveRows(removal);

@@ -10,35 +10,31 @@ import { partitionIdent as ident } from "./retention-partitions";
  */
 
 /**
- * How retention compresses the WAL it writes, when this connection may choose (`wal_compression` is
- * a superuser setting, or granted with GRANT SET ON PARAMETER): a delete writes a full-page image of
- * nearly every page it is the first to touch since a checkpoint, and compressed those take about half
- * the WAL (2.3 GB → 1.2 GB for the bench's 4.3 M rows) — WAL that ingestion's commits flush too, and
- * that brings checkpoints sooner. lz4 where the server has it, else pglz; null when not allowed.
+ * Compresses the WAL the transaction writes, when the server does not already and this connection may
+ * (`wal_compression` is a superuser setting, or granted with GRANT SET ON PARAMETER): a delete writes
+ * a full-page image of nearly every page it is the first to touch since a checkpoint, and compressed
+ * those take about half the WAL (2.3 GB → 1.2 GB for the bench's 4.3 M rows) — WAL that ingestion's
+ * commits flush too. lz4 where the server has it, else pglz; any refusal is caught inside (a
+ * subtransaction), so it can never make the retention transaction fail.
  */
-const walCompression = new WeakMap<Db, Promise<string | null>>();
-function retentionWalCompression(db: Db): Promise<string | null> {
-  let setting = walCompression.get(db);
-  if (!setting) {
-    setting = db.$client
-      .query<{ method: string | null }>(
-        `SELECT CASE WHEN 'lz4' = ANY (enumvals) THEN 'lz4' ELSE 'pglz' END AS method FROM pg_settings
-         WHERE name = 'wal_compression' AND current_setting('wal_compression') = 'off'
-           AND has_parameter_privilege('wal_compression', 'SET')`,
-      )
-      .then((r) => r.rows[0]?.method ?? null)
-      .catch(() => null); // before Postgres 15 (no has_parameter_privilege): left as the server has it
-    walCompression.set(db, setting);
-  }
-  return setting;
-}
+const COMPRESS_WAL = `DO $$BEGIN
+  IF current_setting('wal_compression') = 'off' THEN
+    BEGIN
+      PERFORM set_config('wal_compression', 'lz4', true);
+    EXCEPTION WHEN OTHERS THEN
+      BEGIN
+        PERFORM set_config('wal_compression', 'pglz', true);
+      EXCEPTION WHEN OTHERS THEN NULL;
+      END;
+    END;
+  END IF;
+END$$`;
 
 /**
  * Runs `fn` in a transaction with `logbook.retention = on`, the only way DELETE passes the guard. It
  * runs as the worker's own role, across tenants: every statement names its tenants explicitly.
  */
 async function inRetentionTx<T>(db: Db, fn: (client: PoolClient) => Promise<T>): Promise<T> {
-  const compression = await retentionWalCompression(db);
   const client = await db.$client.connect();
   try {
     // Read committed: each statement's snapshot is taken after the locks it waited for.
@@ -46,8 +42,7 @@ async function inRetentionTx<T>(db: Db, fn: (client: PoolClient) => Promise<T>):
     // again by the next run, so its commit need not wait for the flush (ingestion's commits do).
     // One round trip (no parameters: the simple protocol takes every statement).
     await client.query(
-      "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT set_config('logbook.retention', 'on', true), set_config('jit', 'off', true), set_config('synchronous_commit', 'off', true)" +
-        (compression ? `; SET LOCAL wal_compression = ${compression}` : ""),
+      `BEGIN ISOLATION LEVEL READ COMMITTED; SELECT set_config('logbook.retention', 'on', true), set_config('jit', 'off', true), set_config('synchronous_commit', 'off', true); ${COMPRESS_WAL}`,
     );
     const result = await fn(client);
     await client.query("COMMIT");
@@ -98,8 +93,8 @@ const goneCounts = (rows: GoneRow[]): GoneCounts => ({
  * content in the same statement (content never outlives its event), through the parent tables: the
  * delete triggers keep the rollups right. The day's bounds prune the statement to one partition at run
  * time; one short transaction per batch (row locks on old rows only: ingestion never waits). Used for
- * the partial hour up to each cutoff, which the sweeps leave (their rollups are forgotten by the
- * whole hour). Returns what went, per tenant and kind.
+ * the partial hour up to each cutoff, which sweeps and rewrites leave (they take whole hours, whose
+ * rollups are forgotten), and for a day little of which goes. Returns what went, per tenant and kind.
  */
 export async function deleteExpiredEventsOfDay(
   db: Db,
@@ -154,8 +149,8 @@ const pageBounds = (from: number, to: number) => [`(${from},0)`, `(${to},0)`];
 
 /**
  * Deletes what the slices expire in pages [fromPage, toPage) of one day's events partition, with the
- * content of those events: a TID range scan, so each page is read and dirtied once, in page order,
- * where an index-driven batch visits each tenant's rows scattered over the whole day. Bounded by the
+ * content of those events: a TID range scan, so pages are read and dirtied in order, each by one
+ * statement, where an index-driven batch visits each tenant's rows scattered over the whole day. Bounded by the
  * pages it covers. Names the partition, so the rollups are the caller's (forgetRollupHours: the slices
  * end on whole hours). Returns what went, per tenant and kind.
  */
@@ -243,7 +238,7 @@ async function insertableColumns(client: PoolClient, table: string): Promise<str
  * snapshot can see the day empty), then the two partitions. While it runs, readers of that day and
  * repeatable-read readers wait for it. If the locks cannot be had within `lockWaitMs` (retried every
  * 50 ms), or anything fails, the transaction is rolled back — nothing changed — and `rewritten` is
- * false: the caller deletes in batches instead.
+ * false: the caller sweeps the day instead.
  */
 export async function rewriteExpiredDay(
   db: Db,

@@ -4,6 +4,7 @@ import {
   deleteExpiredEventsOfDay,
   expiredShareOfDay,
   type ForgottenHours,
+  type GoneCounts,
   forgetRollupHours,
   partitionPages,
   rewriteExpiredDay,
@@ -34,7 +35,9 @@ export interface DeleteOptions {
    * share of its events goes in whole hours; above 1, never.
    */
   rewriteShare: number;
-  /** How long a rewrite keeps trying for its locks before the day is deleted in batches instead. */
+  /** Sweep a day's pages when at least this share of its events goes in whole hours (less: through the index). */
+  sweepShare: number;
+  /** How long a rewrite keeps trying for its locks before the day is swept instead. */
   rewriteLockWaitMs: number;
   log?: (message: string, fields: Record<string, unknown>) => void;
   /** Called after each day rewritten, with the rows removed and kept and how long it took. */
@@ -44,16 +47,16 @@ export interface DeleteOptions {
 /**
  * Bounded batch deletes where a day holds rows some tenants still keep: day by day, oldest first, the
  * content past each tenant's content cutoff, then the events past each tenant's cutoff for their kind
- * (with their content). Which tenants and kinds a day holds comes from a skip scan of its index.
- * Content and the whole hours before each event cutoff are swept from the day's partitions in page
- * order (sweepExpired*: each statement one range of pages, about `batchSize` rows, every page read
- * and dirtied once; no rollup trigger), and the rollups of those hours are then forgotten wholesale
- * (for every tenant with a cutoff, present or not, so a run that died in between leaves nothing
- * behind); the partial hour up to each cutoff goes through the index and the rollup trigger, in
- * batches of `batchSize` events. A day at least `rewriteShare` of whose events go in those whole hours
- * is rewritten instead of swept (rewriteExpiredDay: kept rows copied aside and put back, expired
- * content with them), then its rollups are forgotten and its partial hour deleted as above. Every
- * statement commits on its own. Returns the rows deleted.
+ * (with their content). Which tenants and kinds a day holds comes from a skip scan of its index, how
+ * much of the day goes in whole hours from a scan of it. Content, and the whole hours before each
+ * event cutoff of a day at least `sweepShare` of which goes, are swept from the day's partitions in
+ * page order (sweepExpired*: each statement one range of pages, about `batchSize` rows, read in order;
+ * no rollup trigger); a day at least `rewriteShare` of which goes is rewritten instead
+ * (rewriteExpiredDay: kept rows copied aside and put back, expired content with them). What remains —
+ * the partial hour up to each cutoff, and the whole hours of a day little of which goes — goes through
+ * the index and the parent's rollup trigger, in batches of `batchSize` events. Then the rollups of the
+ * whole hours are forgotten wholesale (for every tenant with a cutoff, present or not, so a run that
+ * died in between leaves nothing behind). Every statement commits on its own. Returns the rows deleted.
  */
 export async function deleteExpiredRows(db: Db, options: DeleteOptions): Promise<number> {
   const cutoffs = new Map<string, RetentionCutoffs>();
@@ -111,54 +114,75 @@ export async function deleteExpiredRows(db: Db, options: DeleteOptions): Promise
       return b ? [{ tenantId, before: b }] : [];
     });
 
-    // A mostly expired day is rewritten (kept rows copied back) rather than deleted row by row.
-    let rewritten = false;
-    if (tables.events && wholeSlices.length > 0 && options.rewriteShare <= 1) {
+    /** Counts what went and returns the rows (events and content). */
+    const count = (gone: GoneCounts) => {
+      for (const g of gone.events) options.add(g.tenantId, g.kind, g.count);
+      for (const g of gone.contents) options.add(g.tenantId, "interaction_content", g.count);
+      return [...gone.events, ...gone.contents].reduce((n, g) => n + g.count, 0);
+    };
+
+    // How the whole expired hours go: a day mostly expired is rewritten (kept rows copied back), a
+    // day with a fair share expired is swept page by page, a little goes through the index.
+    let removal: "rewrite" | "sweep" | "index" = "index";
+    if (tables.events && wholeSlices.length > 0) {
       const share = await expiredShareOfDay(db, { partition: tables.events, slices: wholeSlices });
-      if (share.expired > 0 && share.expired >= options.rewriteShare * share.total) {
-        const t0 = performance.now();
-        const result = await rewriteExpiredDay(db, {
-          events: tables.events,
-          contents: tables.contents,
-          slices: wholeSlices,
-          contentSlices,
-          lockWaitMs: options.rewriteLockWaitMs,
-        });
-        const seconds = (performance.now() - t0) / 1000;
-        if (!result.rewritten) {
-          options.log?.("retention rewrite skipped, deleting in batches", { day, reason: result.reason });
-        } else {
-          rewritten = true;
-          for (const g of result.events) options.add(g.tenantId, g.kind, g.count);
-          for (const g of result.contents) options.add(g.tenantId, "interaction_content", g.count);
-          const removed = [...result.events, ...result.contents].reduce((n, g) => n + g.count, 0);
-          deleted += removed;
-          options.onRewrite?.({ day, removed, kept: result.kept, seconds });
-          if (removed > 0) await options.afterBatch?.({ day, rows: removed });
-        }
+      if (share.expired > 0 && share.expired >= options.rewriteShare * share.total) removal = "rewrite";
+      else if (share.expired > 0 && share.expired >= options.sweepShare * share.total) removal = "sweep";
+    }
+    if (removal === "rewrite" && tables.events) {
+      const t0 = performance.now();
+      const result = await rewriteExpiredDay(db, {
+        events: tables.events,
+        contents: tables.contents,
+        slices: wholeSlices,
+        contentSlices,
+        lockWaitMs: options.rewriteLockWaitMs,
+      });
+      if (!result.rewritten) {
+        options.log?.("retention rewrite skipped, sweeping", { day, reason: result.reason });
+        removal = "sweep";
+      } else {
+        const removed = count(result);
+        deleted += removed;
+        options.onRewrite?.({ day, removed, kept: result.kept, seconds: (performance.now() - t0) / 1000 });
+        if (removed > 0) await options.afterBatch?.({ day, rows: removed });
       }
     }
 
     // Content first: questions and answers go at their own, earlier cutoff; the event rows stay.
-    if (tables.contents && !rewritten && contentSlices.length > 0) {
+    if (tables.contents && removal !== "rewrite" && contentSlices.length > 0) {
       const contents = tables.contents;
       await sweep(day, contents, async (fromPage, toPage) => {
         const gone = await sweepExpiredContent(db, { contents, slices: contentSlices, fromPage, toPage });
-        for (const g of gone) options.add(g.tenantId, "interaction_content", g.count);
-        return gone.reduce((n, g) => n + g.count, 0);
+        return count({ events: [], contents: gone });
       });
     }
     if (tables.events) {
-      // The whole hours: swept from the partition (no rollup trigger), then their rollups forgotten.
-      if (!rewritten && wholeSlices.length > 0) {
+      // Swept whole hours go from the partition itself (no rollup trigger); their rollups are forgotten below.
+      if (removal === "sweep") {
         const events = tables.events;
-        await sweep(day, events, async (fromPage, toPage) => {
-          const gone = await sweepExpiredEvents(db, { events, contents: tables.contents, slices: wholeSlices, fromPage, toPage });
-          for (const g of gone.events) options.add(g.tenantId, g.kind, g.count);
-          for (const g of gone.contents) options.add(g.tenantId, "interaction_content", g.count);
-          return [...gone.events, ...gone.contents].reduce((n, g) => n + g.count, 0);
-        });
+        await sweep(day, events, async (fromPage, toPage) =>
+          count(await sweepExpiredEvents(db, { events, contents: tables.contents, slices: wholeSlices, fromPage, toPage })),
+        );
       }
+      // Through the index and the rollup trigger, in batches: the partial hour up to each cutoff, and
+      // the whole hours too when they were neither swept nor rewritten.
+      const rest = present.flatMap(({ tenantId, kind }) => {
+        const b = before(tenantId, kind);
+        const from = (removal !== "index" && wholeBefore(tenantId, kind)) || new Date(start);
+        return b && b.getTime() > from.getTime() ? [{ tenantId, kind, from, before: b }] : [];
+      });
+      for (let more = rest.length > 0; more; ) {
+        const gone = await deleteExpiredEventsOfDay(db, { day, slices: rest, limit: options.batchSize });
+        const rows = count(gone);
+        deleted += rows;
+        if (rows > 0) await options.afterBatch?.({ day, rows });
+        // The batch limit counts events; their content rows come along.
+        more = gone.events.reduce((n, g) => n + g.count, 0) >= options.batchSize;
+      }
+      // Then the rollups of the whole hours are forgotten (after the trigger's deletes, so none of its
+      // arithmetic lands in a forgotten hour): for every tenant with a cutoff, present or not, so a run
+      // stopped after a sweep and before this leaves nothing behind.
       const forgotten: ForgottenHours[] = [...cutoffs.keys()].flatMap((tenantId) =>
         retentionKinds.flatMap((kind) => {
           const b = wholeBefore(tenantId, kind);
@@ -166,23 +190,6 @@ export async function deleteExpiredRows(db: Db, options: DeleteOptions): Promise
         }),
       );
       await forgetRollupHours(db, forgotten);
-      // The partial hour up to each cutoff, through the index and the rollup trigger, in batches.
-      const partial = present.flatMap(({ tenantId, kind }) => {
-        const b = before(tenantId, kind);
-        const from = wholeBefore(tenantId, kind) ?? new Date(start);
-        return b && b.getTime() > from.getTime() ? [{ tenantId, kind, from, before: b }] : [];
-      });
-      for (let more = partial.length > 0; more; ) {
-        const gone = await deleteExpiredEventsOfDay(db, { day, slices: partial, limit: options.batchSize });
-        for (const g of gone.events) options.add(g.tenantId, g.kind, g.count);
-        for (const g of gone.contents) options.add(g.tenantId, "interaction_content", g.count);
-        const events = gone.events.reduce((n, g) => n + g.count, 0);
-        const rows = events + gone.contents.reduce((n, g) => n + g.count, 0);
-        deleted += rows;
-        if (rows > 0) await options.afterBatch?.({ day, rows });
-        // The batch limit counts events; their content rows come along.
-        more = events >= options.batchSize;
-      }
     }
   }
   return deleted;
