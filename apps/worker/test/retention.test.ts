@@ -390,6 +390,12 @@ describe("retention run stopped half-way", () => {
 
 describe("rewriting a mostly expired day", () => {
   runsRemoveRows(REWRITES);
+  /** The day's partitions, and a tenant on the free plan and one on the team plan. */
+  async function freeAndTeamOn(day: string, free: string, team: string) {
+    await database.pool.query("SELECT logbook_ensure_partitions($1::date, $1::date)", [day]);
+    await assignTenantPlan(database.db, { tenantId: free, plan: "free", updatedBy: "test" });
+    await assignTenantPlan(database.db, { tenantId: team, plan: "team", updatedBy: "test" });
+  }
   /** Every column of a day's events of these tenants, with their content: what must come back unchanged. */
   async function rowsOfDay(tenantIds: string[], day: string) {
     const { rows } = await database.pool.query(
@@ -406,9 +412,7 @@ describe("rewriting a mostly expired day", () => {
     const team = `t_rw_team_${uid()}`;
     const outside = `t_rw_out_${uid()}`;
     const day = dayBefore(20);
-    await database.pool.query("SELECT logbook_ensure_partitions($1::date, $1::date)", [day]);
-    await assignTenantPlan(database.db, { tenantId: free, plan: "free", updatedBy: "test" });
-    await assignTenantPlan(database.db, { tenantId: team, plan: "team", updatedBy: "test" });
+    await freeAndTeamOn(day, free, team);
     // free (system 14 days, interaction 14): the whole day has expired. team (30, 60, content 30) keeps
     // it, and so does a tenant outside the run's scope.
     await insertEvents(database.db, {
@@ -505,9 +509,7 @@ describe("rewriting a mostly expired day", () => {
     const free = `t_rw_rr_${uid()}`;
     const team = `t_rw_rrk_${uid()}`;
     const day = dayBefore(21);
-    await database.pool.query("SELECT logbook_ensure_partitions($1::date, $1::date)", [day]);
-    await assignTenantPlan(database.db, { tenantId: free, plan: "free", updatedBy: "test" });
-    await assignTenantPlan(database.db, { tenantId: team, plan: "team", updatedBy: "test" });
+    await freeAndTeamOn(day, free, team);
     const systemAt = (hours: number[]) =>
       hours.map((h) => ({ kind: "system" as const, type: "x", occurredAt: `${day}T${String(h).padStart(2, "0")}:00:00Z` }));
     await insertEvents(database.db, { tenantId: free, events: systemAt([1, 2, 3, 4, 5, 6, 7, 8]) });

@@ -89,6 +89,25 @@ const goneCounts = (rows: GoneRow[]): GoneCounts => ({
 });
 
 /**
+ * One statement deleting events (`deleteEvents`, after the CTEs `ctes`, returning tenant_id, kind,
+ * occurred_at, id, has_content) with their content from `contents` (content never outlives its event),
+ * selecting GoneRow counts of both. Without a content table, the events alone.
+ */
+const deleteWithContent = (ctes: string, deleteEvents: string, contents: string | undefined, contentBounds = "") =>
+  `WITH ${ctes}gone AS (${deleteEvents})${
+    contents
+      ? `, content AS (
+         DELETE FROM ${contents} c USING gone g
+         WHERE g.has_content AND c.tenant_id = g.tenant_id AND c.occurred_at = g.occurred_at AND c.event_id = g.id${contentBounds}
+         RETURNING c.tenant_id
+       )`
+      : ""
+  }
+   SELECT 'events' AS what, tenant_id, kind, count(*) AS count FROM gone GROUP BY tenant_id, kind${
+     contents ? "\n   UNION ALL SELECT 'contents', tenant_id, NULL, count(*) FROM content GROUP BY tenant_id" : ""
+   }`;
+
+/**
  * Deletes up to `limit` expired events of one UTC day, rows of each slice in [from, before), with their
  * content in the same statement (content never outlives its event), through the parent tables: the
  * delete triggers keep the rollups right. The day's bounds prune the statement to one partition at run
@@ -103,30 +122,25 @@ export async function deleteExpiredEventsOfDay(
   const [from, to] = dayBounds(input.day);
   return inRetentionTx(db, async (client) => {
     const result = await client.query<GoneRow>(
-      `WITH expired AS (
-         SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[]) AS x(tenant_id, kind, before, after)
-       ), victims AS (
-         SELECT v.tenant_id, v.occurred_at, v.id FROM expired x
-         CROSS JOIN LATERAL (
-           SELECT e.tenant_id, e.occurred_at, e.id FROM events e
-           WHERE e.tenant_id = x.tenant_id AND e.kind = x.kind AND e.occurred_at >= x.after AND e.occurred_at < x.before
-             AND e.occurred_at >= $5 AND e.occurred_at < $6
-         ) v
-         LIMIT $7
-       ), gone AS (
-         DELETE FROM events e USING victims v
+      deleteWithContent(
+        `expired AS (
+           SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[]) AS x(tenant_id, kind, before, after)
+         ), victims AS (
+           SELECT v.tenant_id, v.occurred_at, v.id FROM expired x
+           CROSS JOIN LATERAL (
+             SELECT e.tenant_id, e.occurred_at, e.id FROM events e
+             WHERE e.tenant_id = x.tenant_id AND e.kind = x.kind AND e.occurred_at >= x.after AND e.occurred_at < x.before
+               AND e.occurred_at >= $5 AND e.occurred_at < $6
+           ) v
+           LIMIT $7
+         ), `,
+        `DELETE FROM events e USING victims v
          WHERE e.tenant_id = v.tenant_id AND e.occurred_at = v.occurred_at AND e.id = v.id
            AND e.occurred_at >= $5 AND e.occurred_at < $6
-         RETURNING e.tenant_id, e.kind, e.occurred_at, e.id
-       ), content AS (
-         DELETE FROM event_contents c USING gone g
-         WHERE c.tenant_id = g.tenant_id AND c.occurred_at = g.occurred_at AND c.event_id = g.id
-           AND c.occurred_at >= $5 AND c.occurred_at < $6
-         RETURNING c.tenant_id
-       )
-       SELECT 'events' AS what, tenant_id, kind, count(*) AS count FROM gone GROUP BY tenant_id, kind
-       UNION ALL
-       SELECT 'contents', tenant_id, NULL, count(*) FROM content GROUP BY tenant_id`,
+         RETURNING e.tenant_id, e.kind, e.occurred_at, e.id, e.has_content`,
+        "event_contents",
+        " AND c.occurred_at >= $5 AND c.occurred_at < $6",
+      ),
       [...sliceArrays(input.slices), input.slices.map((s) => s.from), from, to, input.limit],
     );
     return goneCounts(result.rows);
@@ -160,21 +174,15 @@ export async function sweepExpiredEvents(
 ): Promise<GoneCounts> {
   const events = ident(input.events);
   return inRetentionTx(db, async (client) => {
-    const gone = `DELETE FROM ${events} e USING unnest($1::text[], $2::text[], $3::timestamptz[]) AS x(tenant_id, kind, before)
+    const result = await client.query<GoneRow>(
+      deleteWithContent(
+        "",
+        `DELETE FROM ${events} e USING unnest($1::text[], $2::text[], $3::timestamptz[]) AS x(tenant_id, kind, before)
          WHERE e.ctid >= $4::tid AND e.ctid < $5::tid
            AND e.tenant_id = x.tenant_id AND e.kind = x.kind AND e.occurred_at < x.before
-         RETURNING e.tenant_id, e.kind, e.occurred_at, e.id, e.has_content`;
-    const result = await client.query<GoneRow>(
-      input.contents
-        ? `WITH gone AS (${gone}), content AS (
-             DELETE FROM ${ident(input.contents)} c USING gone g
-             WHERE g.has_content AND c.tenant_id = g.tenant_id AND c.occurred_at = g.occurred_at AND c.event_id = g.id
-             RETURNING c.tenant_id
-           )
-           SELECT 'events' AS what, tenant_id, kind, count(*) AS count FROM gone GROUP BY tenant_id, kind
-           UNION ALL
-           SELECT 'contents', tenant_id, NULL, count(*) FROM content GROUP BY tenant_id`
-        : `WITH gone AS (${gone}) SELECT 'events' AS what, tenant_id, kind, count(*) AS count FROM gone GROUP BY tenant_id, kind`,
+         RETURNING e.tenant_id, e.kind, e.occurred_at, e.id, e.has_content`,
+        input.contents && ident(input.contents),
+      ),
       [...sliceArrays(input.slices), ...pageBounds(input.fromPage, input.toPage)],
     );
     return goneCounts(result.rows);

@@ -73,20 +73,25 @@ export async function deleteExpiredRows(db: Db, options: DeleteOptions): Promise
   }
 
   let deleted = 0;
+  /** Counts what a committed statement removed, tells `afterBatch`, returns the rows (events and content). */
+  const record = async (day: string, gone: GoneCounts) => {
+    for (const g of gone.events) options.add(g.tenantId, g.kind, g.count);
+    for (const g of gone.contents) options.add(g.tenantId, "interaction_content", g.count);
+    const rows = [...gone.events, ...gone.contents].reduce((n, g) => n + g.count, 0);
+    deleted += rows;
+    if (rows > 0) await options.afterBatch?.({ day, rows });
+    return rows;
+  };
   /**
    * Sweeps a partition's pages in order, about `batchSize` rows per statement; then once more over the
    * pages it has by then, for rows written behind the first round (into pages it had passed, or new
    * ones). Whatever comes during the second round goes at the next run.
    */
-  const sweep = async (day: string, table: string, statement: (fromPage: number, toPage: number) => Promise<number>) => {
+  const sweep = async (day: string, table: string, statement: (fromPage: number, toPage: number) => Promise<GoneCounts>) => {
     for (let round = 0; round < 2; round++) {
       const { pages, rowsPerPage } = await partitionPages(db, table);
       const step = Math.max(1, Math.floor(options.batchSize / rowsPerPage));
-      for (let from = 0; from < pages; from += step) {
-        const rows = await statement(from, Math.min(pages, from + step));
-        deleted += rows;
-        if (rows > 0) await options.afterBatch?.({ day, rows });
-      }
+      for (let from = 0; from < pages; from += step) await record(day, await statement(from, Math.min(pages, from + step)));
     }
   };
   for (const [day, tables] of days) {
@@ -114,13 +119,6 @@ export async function deleteExpiredRows(db: Db, options: DeleteOptions): Promise
       return b ? [{ tenantId, before: b }] : [];
     });
 
-    /** Counts what went and returns the rows (events and content). */
-    const count = (gone: GoneCounts) => {
-      for (const g of gone.events) options.add(g.tenantId, g.kind, g.count);
-      for (const g of gone.contents) options.add(g.tenantId, "interaction_content", g.count);
-      return [...gone.events, ...gone.contents].reduce((n, g) => n + g.count, 0);
-    };
-
     // How the whole expired hours go: a day mostly expired is rewritten (kept rows copied back), a
     // day with a fair share expired is swept page by page, a little goes through the index.
     let removal: "rewrite" | "sweep" | "index" = "index";
@@ -142,27 +140,25 @@ export async function deleteExpiredRows(db: Db, options: DeleteOptions): Promise
         options.log?.("retention rewrite skipped, sweeping", { day, reason: result.reason });
         removal = "sweep";
       } else {
-        const removed = count(result);
-        deleted += removed;
-        options.onRewrite?.({ day, removed, kept: result.kept, seconds: (performance.now() - t0) / 1000 });
-        if (removed > 0) await options.afterBatch?.({ day, rows: removed });
+        const seconds = (performance.now() - t0) / 1000;
+        options.onRewrite?.({ day, removed: await record(day, result), kept: result.kept, seconds });
       }
     }
 
     // Content first: questions and answers go at their own, earlier cutoff; the event rows stay.
     if (tables.contents && removal !== "rewrite" && contentSlices.length > 0) {
       const contents = tables.contents;
-      await sweep(day, contents, async (fromPage, toPage) => {
-        const gone = await sweepExpiredContent(db, { contents, slices: contentSlices, fromPage, toPage });
-        return count({ events: [], contents: gone });
-      });
+      await sweep(day, contents, async (fromPage, toPage) => ({
+        events: [],
+        contents: await sweepExpiredContent(db, { contents, slices: contentSlices, fromPage, toPage }),
+      }));
     }
     if (tables.events) {
       // Swept whole hours go from the partition itself (no rollup trigger); their rollups are forgotten below.
       if (removal === "sweep") {
         const events = tables.events;
-        await sweep(day, events, async (fromPage, toPage) =>
-          count(await sweepExpiredEvents(db, { events, contents: tables.contents, slices: wholeSlices, fromPage, toPage })),
+        await sweep(day, events, (fromPage, toPage) =>
+          sweepExpiredEvents(db, { events, contents: tables.contents, slices: wholeSlices, fromPage, toPage }),
         );
       }
       // Through the index and the rollup trigger, in batches: the partial hour up to each cutoff, and
@@ -174,9 +170,7 @@ export async function deleteExpiredRows(db: Db, options: DeleteOptions): Promise
       });
       for (let more = rest.length > 0; more; ) {
         const gone = await deleteExpiredEventsOfDay(db, { day, slices: rest, limit: options.batchSize });
-        const rows = count(gone);
-        deleted += rows;
-        if (rows > 0) await options.afterBatch?.({ day, rows });
+        await record(day, gone);
         // The batch limit counts events; their content rows come along.
         more = gone.events.reduce((n, g) => n + g.count, 0) >= options.batchSize;
       }
