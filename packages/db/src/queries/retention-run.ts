@@ -162,47 +162,61 @@ export async function partitionPages(db: Db, table: string): Promise<{ pages: nu
 const pageBounds = (from: number, to: number) => [`(${from},0)`, `(${to},0)`];
 
 /**
- * Deletes what the slices expire in pages [fromPage, toPage) of one day's events partition, with the
- * content of those events: a TID range scan, so pages are read and dirtied in order, each by one
- * statement, where an index-driven batch visits each tenant's rows scattered over the whole day. Bounded by the
- * pages it covers. Names the partition, so the rollups are the caller's (forgetRollupHours: the slices
+ * Deletes up to `limit` events the slices expire in pages [fromPage, toPage) of one day's events
+ * partition, with the content of those events: a TID range scan picks their row ids (under the
+ * statement's snapshot, so the delete needs no second test; a row updated meanwhile is skipped and
+ * left to the second round), a TID scan deletes them, so pages are read and dirtied in order, where an index-driven batch visits each
+ * tenant's rows scattered over the whole day. The caller repeats a range while `limit` events went.
+ * Names the partition, so the rollups are the caller's (forgetRollupHours: the slices
  * end on whole hours). Returns what went, per tenant and kind.
  */
 export async function sweepExpiredEvents(
   db: Db,
-  input: { events: string; contents?: string; slices: ExpiredSlice[]; fromPage: number; toPage: number },
+  input: { events: string; contents?: string; slices: ExpiredSlice[]; fromPage: number; toPage: number; limit: number },
 ): Promise<GoneCounts> {
   const events = ident(input.events);
   return inRetentionTx(db, async (client) => {
     const result = await client.query<GoneRow>(
       deleteWithContent(
         "",
-        `DELETE FROM ${events} e USING unnest($1::text[], $2::text[], $3::timestamptz[]) AS x(tenant_id, kind, before)
-         WHERE e.ctid >= $4::tid AND e.ctid < $5::tid
-           AND e.tenant_id = x.tenant_id AND e.kind = x.kind AND e.occurred_at < x.before
+        `DELETE FROM ${events} e
+         WHERE e.ctid = ANY (ARRAY(
+                 SELECT e2.ctid FROM ${events} e2
+                 JOIN unnest($1::text[], $2::text[], $3::timestamptz[]) AS x(tenant_id, kind, before)
+                   ON e2.tenant_id = x.tenant_id AND e2.kind = x.kind AND e2.occurred_at < x.before
+                 WHERE e2.ctid >= $4::tid AND e2.ctid < $5::tid LIMIT $6))
          RETURNING e.tenant_id, e.kind, e.occurred_at, e.id, e.has_content`,
         input.contents && ident(input.contents),
       ),
-      [...sliceArrays(input.slices), ...pageBounds(input.fromPage, input.toPage)],
+      [...sliceArrays(input.slices), ...pageBounds(input.fromPage, input.toPage), input.limit],
     );
     return goneCounts(result.rows);
   });
 }
 
-/** Deletes the content rows in pages [fromPage, toPage) of one day's content partition older than each tenant's `before` (TID range scan). */
+/** Deletes up to `limit` content rows in pages [fromPage, toPage) of one day's content partition older than each tenant's `before` (as sweepExpiredEvents). */
 export async function sweepExpiredContent(
   db: Db,
-  input: { contents: string; slices: { tenantId: string; before: Date }[]; fromPage: number; toPage: number },
+  input: { contents: string; slices: { tenantId: string; before: Date }[]; fromPage: number; toPage: number; limit: number },
 ): Promise<{ tenantId: string; count: number }[]> {
   return inRetentionTx(db, async (client) => {
     const result = await client.query<{ tenant_id: string; count: string }>(
       `WITH gone AS (
-         DELETE FROM ${ident(input.contents)} c USING unnest($1::text[], $2::timestamptz[]) AS x(tenant_id, before)
-         WHERE c.ctid >= $3::tid AND c.ctid < $4::tid AND c.tenant_id = x.tenant_id AND c.occurred_at < x.before
+         DELETE FROM ${ident(input.contents)} c
+         WHERE c.ctid = ANY (ARRAY(
+                 SELECT c2.ctid FROM ${ident(input.contents)} c2
+                 JOIN unnest($1::text[], $2::timestamptz[]) AS x(tenant_id, before)
+                   ON c2.tenant_id = x.tenant_id AND c2.occurred_at < x.before
+                 WHERE c2.ctid >= $3::tid AND c2.ctid < $4::tid LIMIT $5))
          RETURNING c.tenant_id
        )
        SELECT tenant_id, count(*) AS count FROM gone GROUP BY tenant_id`,
-      [input.slices.map((s) => s.tenantId), input.slices.map((s) => s.before), ...pageBounds(input.fromPage, input.toPage)],
+      [
+        input.slices.map((s) => s.tenantId),
+        input.slices.map((s) => s.before),
+        ...pageBounds(input.fromPage, input.toPage),
+        input.limit,
+      ],
     );
     return result.rows.map((r) => ({ tenantId: r.tenant_id, count: Number(r.count) }));
   });

@@ -50,7 +50,8 @@ export interface DeleteOptions {
  * (with their content). Which tenants and kinds a day holds comes from a skip scan of its index, how
  * much of the day goes in whole hours from a scan of it. Content, and the whole hours before each
  * event cutoff of a day at least `sweepShare` of which goes, are swept from the day's partitions in
- * page order (sweepExpired*: each statement one range of pages, about `batchSize` rows, read in order;
+ * page order (sweepExpired*: each statement at most `batchSize` rows of a range of about as many rows'
+ * pages, read in order;
  * no rollup trigger); a day at least `rewriteShare` of which goes is rewritten instead
  * (rewriteExpiredDay: kept rows copied aside and put back, expired content with them). What remains —
  * the partial hour up to each cutoff, and the whole hours of a day little of which goes — goes through
@@ -87,11 +88,23 @@ export async function deleteExpiredRows(db: Db, options: DeleteOptions): Promise
    * pages it has by then, for rows written behind the first round (into pages it had passed, or new
    * ones). Whatever comes during the second round goes at the next run.
    */
-  const sweep = async (day: string, table: string, statement: (fromPage: number, toPage: number) => Promise<GoneCounts>) => {
+  const sweep = async (
+    day: string,
+    table: string,
+    statement: (fromPage: number, toPage: number) => Promise<GoneCounts>,
+    counted: (gone: GoneCounts) => { count: number }[],
+  ) => {
     for (let round = 0; round < 2; round++) {
       const { pages, rowsPerPage } = await partitionPages(db, table);
       const step = Math.max(1, Math.floor(options.batchSize / rowsPerPage));
-      for (let from = 0; from < pages; from += step) await record(day, await statement(from, Math.min(pages, from + step)));
+      for (let from = 0; from < pages; from += step) {
+        // A range again while a full batch went (at most `batchSize` rows per statement).
+        for (let full = true; full; ) {
+          const gone = await statement(from, Math.min(pages, from + step));
+          await record(day, gone);
+          full = counted(gone).reduce((n, g) => n + g.count, 0) >= options.batchSize;
+        }
+      }
     }
   };
   for (const [day, tables] of days) {
@@ -148,17 +161,39 @@ export async function deleteExpiredRows(db: Db, options: DeleteOptions): Promise
     // Content first: questions and answers go at their own, earlier cutoff; the event rows stay.
     if (tables.contents && removal !== "rewrite" && contentSlices.length > 0) {
       const contents = tables.contents;
-      await sweep(day, contents, async (fromPage, toPage) => ({
-        events: [],
-        contents: await sweepExpiredContent(db, { contents, slices: contentSlices, fromPage, toPage }),
-      }));
+      await sweep(
+        day,
+        contents,
+        async (fromPage, toPage) => ({
+          events: [],
+          contents: await sweepExpiredContent(db, {
+            contents,
+            slices: contentSlices,
+            fromPage,
+            toPage,
+            limit: options.batchSize,
+          }),
+        }),
+        (gone) => gone.contents,
+      );
     }
     if (tables.events) {
       // Swept whole hours go from the partition itself (no rollup trigger); their rollups are forgotten below.
       if (removal === "sweep") {
         const events = tables.events;
-        await sweep(day, events, (fromPage, toPage) =>
-          sweepExpiredEvents(db, { events, contents: tables.contents, slices: wholeSlices, fromPage, toPage }),
+        await sweep(
+          day,
+          events,
+          (fromPage, toPage) =>
+            sweepExpiredEvents(db, {
+              events,
+              contents: tables.contents,
+              slices: wholeSlices,
+              fromPage,
+              toPage,
+              limit: options.batchSize,
+            }),
+          (gone) => gone.events,
         );
       }
       // Through the index and the rollup trigger, in batches: the partial hour up to each cutoff, and
