@@ -158,9 +158,10 @@ describe("exports worker", () => {
     big = `t_wk_${Date.now().toString(36)}`;
     const rows = 150_000;
     await database.pool.query(
-      `INSERT INTO events (tenant_id, id, occurred_at, kind, type, model, metadata)
+      // Labelled: the classification tests' sweep (same database) must not find 150,000 rows to label.
+      `INSERT INTO events (tenant_id, id, occurred_at, kind, type, model, intent, response_type, metadata)
        SELECT $1, gen_random_uuid(), now() - interval '1 hour' + make_interval(secs => g / 100.0), 'interaction', 'ai.interaction',
-              'model-' || (g % 7), jsonb_build_object('g', g)
+              'model-' || (g % 7), 'other', 'direct', jsonb_build_object('g', g)
        FROM generate_series(1, $2) g`,
       [big, rows],
     );
