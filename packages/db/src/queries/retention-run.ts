@@ -10,27 +10,6 @@ import { partitionIdent as ident } from "./retention-partitions";
  */
 
 /**
- * Compresses the WAL the transaction writes, when the server does not already and this connection may
- * (`wal_compression` is a superuser setting, or granted with GRANT SET ON PARAMETER): a delete writes
- * a full-page image of nearly every page it is the first to touch since a checkpoint, and compressed
- * those take about half the WAL (2.3 GB → 1.2 GB for the bench's 4.3 M rows) — WAL that ingestion's
- * commits flush too. lz4 where the server has it, else pglz; any refusal is caught inside (a
- * subtransaction), so it can never make the retention transaction fail.
- */
-const COMPRESS_WAL = `DO $$BEGIN
-  IF current_setting('wal_compression') = 'off' THEN
-    BEGIN
-      PERFORM set_config('wal_compression', 'lz4', true);
-    EXCEPTION WHEN OTHERS THEN
-      BEGIN
-        PERFORM set_config('wal_compression', 'pglz', true);
-      EXCEPTION WHEN OTHERS THEN NULL;
-      END;
-    END;
-  END IF;
-END$$`;
-
-/**
  * Runs `fn` in a transaction with `logbook.retention = on`, the only way DELETE passes the guard. It
  * runs as the worker's own role, across tenants: every statement names its tenants explicitly.
  */
@@ -42,7 +21,7 @@ async function inRetentionTx<T>(db: Db, fn: (client: PoolClient) => Promise<T>):
     // again by the next run, so its commit need not wait for the flush (ingestion's commits do).
     // One round trip (no parameters: the simple protocol takes every statement).
     await client.query(
-      `BEGIN ISOLATION LEVEL READ COMMITTED; SELECT set_config('logbook.retention', 'on', true), set_config('jit', 'off', true), set_config('synchronous_commit', 'off', true); ${COMPRESS_WAL}`,
+      `BEGIN ISOLATION LEVEL READ COMMITTED; SELECT set_config('logbook.retention', 'on', true), set_config('jit', 'off', true), set_config('synchronous_commit', 'off', true)`,
     );
     const result = await fn(client);
     await client.query("COMMIT");
@@ -163,16 +142,18 @@ const pageBounds = (from: number, to: number) => [`(${from},0)`, `(${to},0)`];
 
 /**
  * Deletes up to `limit` events the slices expire in pages [fromPage, toPage) of one day's events
- * partition, with the content of those events: a TID range scan picks their row ids (under the
- * statement's snapshot, so the delete needs no second test; a row updated meanwhile is skipped and
- * left to the second round), a TID scan deletes them, so pages are read and dirtied in order, where an index-driven batch visits each
- * tenant's rows scattered over the whole day. The caller repeats a range while `limit` events went.
+ * partition: a TID range scan picks their row ids (under the statement's snapshot, so the delete needs
+ * no second test; a row updated meanwhile is skipped and left to the second round), a TID scan deletes
+ * them, so pages are read and dirtied in order, where an index-driven batch visits each tenant's rows
+ * scattered over the whole day. The caller repeats a range while `limit` events went. Their content is
+ * left to the content sweep of the same day that follows (it is past the content cutoff, which is never
+ * later than the event's), so no content index is probed per interaction.
  * Names the partition, so the rollups are the caller's (forgetRollupHours: the slices
  * end on whole hours). Returns what went, per tenant and kind.
  */
 export async function sweepExpiredEvents(
   db: Db,
-  input: { events: string; contents?: string; slices: ExpiredSlice[]; fromPage: number; toPage: number; limit: number },
+  input: { events: string; slices: ExpiredSlice[]; fromPage: number; toPage: number; limit: number },
 ): Promise<GoneCounts> {
   const events = ident(input.events);
   return inRetentionTx(db, async (client) => {
@@ -186,7 +167,7 @@ export async function sweepExpiredEvents(
                    ON e2.tenant_id = x.tenant_id AND e2.kind = x.kind AND e2.occurred_at < x.before
                  WHERE e2.ctid >= $4::tid AND e2.ctid < $5::tid LIMIT $6))
          RETURNING e.tenant_id, e.kind, e.occurred_at, e.id, e.has_content`,
-        input.contents && ident(input.contents),
+        undefined,
       ),
       [...sliceArrays(input.slices), ...pageBounds(input.fromPage, input.toPage), input.limit],
     );

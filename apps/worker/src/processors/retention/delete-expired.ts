@@ -126,11 +126,12 @@ export async function deleteExpiredRows(db: Db, options: DeleteOptions): Promise
       const b = wholeBefore(tenantId, kind);
       return b ? [{ tenantId, kind, before: b }] : [];
     });
-    const contentTenants = tables.contents ? await partitionTenants(db, tables.contents) : [];
-    const contentSlices = contentTenants.flatMap((tenantId) => {
-      const b = before(tenantId, "interaction_content");
-      return b ? [{ tenantId, before: b }] : [];
-    });
+    /** The content partition's tenants with a content cutoff in this day, as they are when asked. */
+    const contentSlicesNow = async () =>
+      (tables.contents ? await partitionTenants(db, tables.contents) : []).flatMap((tenantId) => {
+        const b = before(tenantId, "interaction_content");
+        return b ? [{ tenantId, before: b }] : [];
+      });
 
     // How the whole expired hours go: a day mostly expired is rewritten (kept rows copied back), a
     // day with a fair share expired is swept page by page, a little goes through the index.
@@ -146,7 +147,7 @@ export async function deleteExpiredRows(db: Db, options: DeleteOptions): Promise
         events: tables.events,
         contents: tables.contents,
         slices: wholeSlices,
-        contentSlices,
+        contentSlices: await contentSlicesNow(),
         lockWaitMs: options.rewriteLockWaitMs,
       });
       if (!result.rewritten) {
@@ -158,8 +159,23 @@ export async function deleteExpiredRows(db: Db, options: DeleteOptions): Promise
       }
     }
 
-    // Content first: questions and answers go at their own, earlier cutoff; the event rows stay.
-    if (tables.contents && removal !== "rewrite" && contentSlices.length > 0) {
+    // Swept whole hours go from the partition itself (no rollup trigger); their rollups are forgotten below.
+    if (tables.events && removal === "sweep") {
+      const events = tables.events;
+      await sweep(
+        day,
+        events,
+        (fromPage, toPage) => sweepExpiredEvents(db, { events, slices: wholeSlices, fromPage, toPage, limit: options.batchSize }),
+        (gone) => gone.events,
+      );
+    }
+    // Content at its own cutoff, never later than its event's: questions and answers go while the event
+    // rows stay, and the content of every event the sweep just removed goes too (it is older than the
+    // content cutoff), so the sweep itself need not look for content (an index probe per interaction,
+    // about as dear as the event's delete). Its tenants are read after the sweep: content written into
+    // the day meanwhile, with an event the sweep's second round took, is theirs too.
+    const contentSlices = removal === "rewrite" ? [] : await contentSlicesNow();
+    if (tables.contents && contentSlices.length > 0) {
       const contents = tables.contents;
       await sweep(
         day,
@@ -178,24 +194,6 @@ export async function deleteExpiredRows(db: Db, options: DeleteOptions): Promise
       );
     }
     if (tables.events) {
-      // Swept whole hours go from the partition itself (no rollup trigger); their rollups are forgotten below.
-      if (removal === "sweep") {
-        const events = tables.events;
-        await sweep(
-          day,
-          events,
-          (fromPage, toPage) =>
-            sweepExpiredEvents(db, {
-              events,
-              contents: tables.contents,
-              slices: wholeSlices,
-              fromPage,
-              toPage,
-              limit: options.batchSize,
-            }),
-          (gone) => gone.events,
-        );
-      }
       // Through the index and the rollup trigger, in batches: the partial hour up to each cutoff, and
       // the whole hours too when they were neither swept nor rewritten.
       const rest = present.flatMap(({ tenantId, kind }) => {
