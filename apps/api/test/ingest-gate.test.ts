@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { createIngestGate, SMALL_BATCH } from "../src/ingest/ingest-gate";
+import { ingestEvents, VALIDATE_SLICE } from "../src/ingest/ingest-events";
+import { createIngestGate, type IngestGate, SMALL_BATCH } from "../src/ingest/ingest-gate";
+import { activity } from "./ingest-fixtures";
 
 /** A job that runs until released, recording when it started. */
 function job(log: string[], name: string) {
@@ -66,5 +68,29 @@ describe("ingest gate", () => {
     big2.release();
     await Promise.all(runs);
     expect(log.filter((l) => l.startsWith("start"))).toEqual(["start big", "start small", "start small2", "start big2"]);
+  });
+});
+
+describe("ingest validation", () => {
+  it("validates a big batch in slices, letting other requests' steps run in between", async () => {
+    const events = Array.from({ length: 1000 }, (_, i) => activity({ id: `slice_${i}` }));
+    // A gate standing in for the store: this test is about the event loop, not the database.
+    const gate = {
+      run: async (size: number) => Array.from({ length: size }, (_, i) => ({ id: `e${i}`, duplicate: false })),
+      pending: 0,
+    } as unknown as IngestGate;
+    let turns = 0;
+    let stop = false;
+    const spin = () => {
+      if (stop) return;
+      turns++;
+      setImmediate(spin);
+    };
+    setImmediate(spin);
+    const result = await ingestEvents({ db: null as never, gate }, { tenantId: "t_slices", events, redactor: null });
+    stop = true;
+    expect(result.accepted).toBe(1000);
+    // One turn of the loop at least between consecutive slices; all in one go would leave none.
+    expect(turns).toBeGreaterThanOrEqual(1000 / VALIDATE_SLICE - 1);
   });
 });
