@@ -19,7 +19,8 @@ export interface DbHandle {
  * day it sweeps. Compressed (lz4 where the server has it, else pglz) those take about half the WAL,
  * and less WAL means checkpoints further apart, hence fewer full-page images again (bench retention:
  * WAL during the run ~86 → ~61 MB/s). Any refusal is caught inside (a subtransaction): a role without
- * the right simply runs uncompressed.
+ * the right simply runs uncompressed. (Behind a transaction-pooling proxy the setting stays with
+ * whichever server connection ran it; harmless, but not guaranteed for every transaction.)
  */
 export const COMPRESS_WAL = `DO $$BEGIN
   IF current_setting('wal_compression') = 'off' THEN
