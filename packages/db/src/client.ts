@@ -22,7 +22,7 @@ export interface DbHandle {
  * the right simply runs uncompressed. (Behind a transaction-pooling proxy the setting stays with
  * whichever server connection ran it; harmless, but not guaranteed for every transaction.)
  */
-export const COMPRESS_WAL = `DO $$BEGIN
+const COMPRESS_WAL = `DO $$BEGIN
   IF current_setting('wal_compression') = 'off' THEN
     BEGIN
       PERFORM set_config('wal_compression', 'lz4', false);

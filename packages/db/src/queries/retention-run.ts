@@ -68,25 +68,6 @@ const goneCounts = (rows: GoneRow[]): GoneCounts => ({
 });
 
 /**
- * One statement deleting events (`deleteEvents`, after the CTEs `ctes`, returning tenant_id, kind,
- * occurred_at, id, has_content) with their content from `contents` (content never outlives its event),
- * selecting GoneRow counts of both. Without a content table, the events alone.
- */
-const deleteWithContent = (ctes: string, deleteEvents: string, contents: string | undefined, contentBounds = "") =>
-  `WITH ${ctes}gone AS (${deleteEvents})${
-    contents
-      ? `, content AS (
-         DELETE FROM ${contents} c USING gone g
-         WHERE g.has_content AND c.tenant_id = g.tenant_id AND c.occurred_at = g.occurred_at AND c.event_id = g.id${contentBounds}
-         RETURNING c.tenant_id
-       )`
-      : ""
-  }
-   SELECT 'events' AS what, tenant_id, kind, count(*) AS count FROM gone GROUP BY tenant_id, kind${
-     contents ? "\n   UNION ALL SELECT 'contents', tenant_id, NULL, count(*) FROM content GROUP BY tenant_id" : ""
-   }`;
-
-/**
  * Deletes up to `limit` expired events of one UTC day, rows of each slice in [from, before), with their
  * content in the same statement (content never outlives its event), through the parent tables: the
  * delete triggers keep the rollups right. The day's bounds prune the statement to one partition at run
@@ -101,25 +82,30 @@ export async function deleteExpiredEventsOfDay(
   const [from, to] = dayBounds(input.day);
   return inRetentionTx(db, async (client) => {
     const result = await client.query<GoneRow>(
-      deleteWithContent(
-        `expired AS (
-           SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[]) AS x(tenant_id, kind, before, after)
-         ), victims AS (
-           SELECT v.tenant_id, v.occurred_at, v.id FROM expired x
-           CROSS JOIN LATERAL (
-             SELECT e.tenant_id, e.occurred_at, e.id FROM events e
-             WHERE e.tenant_id = x.tenant_id AND e.kind = x.kind AND e.occurred_at >= x.after AND e.occurred_at < x.before
-               AND e.occurred_at >= $5 AND e.occurred_at < $6
-           ) v
-           LIMIT $7
-         ), `,
-        `DELETE FROM events e USING victims v
+      `WITH expired AS (
+         SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[]) AS x(tenant_id, kind, before, after)
+       ), victims AS (
+         SELECT v.tenant_id, v.occurred_at, v.id FROM expired x
+         CROSS JOIN LATERAL (
+           SELECT e.tenant_id, e.occurred_at, e.id FROM events e
+           WHERE e.tenant_id = x.tenant_id AND e.kind = x.kind AND e.occurred_at >= x.after AND e.occurred_at < x.before
+             AND e.occurred_at >= $5 AND e.occurred_at < $6
+         ) v
+         LIMIT $7
+       ), gone AS (
+         DELETE FROM events e USING victims v
          WHERE e.tenant_id = v.tenant_id AND e.occurred_at = v.occurred_at AND e.id = v.id
            AND e.occurred_at >= $5 AND e.occurred_at < $6
-         RETURNING e.tenant_id, e.kind, e.occurred_at, e.id, e.has_content`,
-        "event_contents",
-        " AND c.occurred_at >= $5 AND c.occurred_at < $6",
-      ),
+         RETURNING e.tenant_id, e.kind, e.occurred_at, e.id, e.has_content
+       ), content AS (
+         DELETE FROM event_contents c USING gone g
+         WHERE g.has_content AND c.tenant_id = g.tenant_id AND c.occurred_at = g.occurred_at AND c.event_id = g.id
+           AND c.occurred_at >= $5 AND c.occurred_at < $6
+         RETURNING c.tenant_id
+       )
+       SELECT 'events' AS what, tenant_id, kind, count(*) AS count FROM gone GROUP BY tenant_id, kind
+       UNION ALL
+       SELECT 'contents', tenant_id, NULL, count(*) FROM content GROUP BY tenant_id`,
       [...sliceArrays(input.slices), input.slices.map((s) => s.from), from, to, input.limit],
     );
     return goneCounts(result.rows);
@@ -141,67 +127,66 @@ export async function partitionPages(db: Db, table: string): Promise<{ pages: nu
 const pageBounds = (from: number, to: number) => [`(${from},0)`, `(${to},0)`];
 
 /**
- * Deletes up to `limit` events the slices expire in pages [fromPage, toPage) of one day's events
- * partition: a TID range scan picks their row ids (under the statement's snapshot, so the delete needs
- * no second test; a row updated meanwhile is skipped and left to the second round), a TID scan deletes
- * them, so pages are read and dirtied in order, where an index-driven batch visits each tenant's rows
- * scattered over the whole day. The caller repeats a range while `limit` events went. Their content is
- * left to the content sweep of the same day that follows (it is past the content cutoff, which is never
- * later than the event's), so no content index is probed per interaction.
- * Names the partition, so the rollups are the caller's (forgetRollupHours: the slices
- * end on whole hours). Returns what went, per tenant and kind.
+ * One sweep statement: deletes up to `limit` rows the slices expire in pages [fromPage, toPage) of one
+ * day's partition. A TID range scan picks their row ids (under the statement's snapshot, so the delete
+ * needs no second test; a row updated meanwhile is skipped and left to the second round) and a TID
+ * scan deletes them, so pages are read and dirtied in order, where an index-driven batch visits each
+ * tenant's rows scattered over the whole day. The caller repeats a range while `limit` rows went.
+ * Names the partition, so no trigger of the parent counts the rows: the rollups are the caller's
+ * (forgetRollupHours: event slices end on whole hours). Returns what went, per tenant (and kind).
  */
-export async function sweepExpiredEvents(
+async function sweepPages(
   db: Db,
-  input: { events: string; slices: ExpiredSlice[]; fromPage: number; toPage: number; limit: number },
+  input: {
+    what: "events" | "contents";
+    table: string;
+    slices: { tenantId: string; kind?: RetentionKind; before: Date }[];
+    fromPage: number;
+    toPage: number;
+    limit: number;
+  },
 ): Promise<GoneCounts> {
-  const events = ident(input.events);
+  const table = ident(input.table);
+  const events = input.what === "events";
   return inRetentionTx(db, async (client) => {
     const result = await client.query<GoneRow>(
-      deleteWithContent(
-        "",
-        `DELETE FROM ${events} e
-         WHERE e.ctid = ANY (ARRAY(
-                 SELECT e2.ctid FROM ${events} e2
-                 JOIN unnest($1::text[], $2::text[], $3::timestamptz[]) AS x(tenant_id, kind, before)
-                   ON e2.tenant_id = x.tenant_id AND e2.kind = x.kind AND e2.occurred_at < x.before
-                 WHERE e2.ctid >= $4::tid AND e2.ctid < $5::tid LIMIT $6))
-         RETURNING e.tenant_id, e.kind, e.occurred_at, e.id, e.has_content`,
-        undefined,
-      ),
-      [...sliceArrays(input.slices), ...pageBounds(input.fromPage, input.toPage), input.limit],
-    );
-    return goneCounts(result.rows);
-  });
-}
-
-/** Deletes up to `limit` content rows in pages [fromPage, toPage) of one day's content partition older than each tenant's `before` (as sweepExpiredEvents). */
-export async function sweepExpiredContent(
-  db: Db,
-  input: { contents: string; slices: { tenantId: string; before: Date }[]; fromPage: number; toPage: number; limit: number },
-): Promise<{ tenantId: string; count: number }[]> {
-  return inRetentionTx(db, async (client) => {
-    const result = await client.query<{ tenant_id: string; count: string }>(
       `WITH gone AS (
-         DELETE FROM ${ident(input.contents)} c
-         WHERE c.ctid = ANY (ARRAY(
-                 SELECT c2.ctid FROM ${ident(input.contents)} c2
-                 JOIN unnest($1::text[], $2::timestamptz[]) AS x(tenant_id, before)
-                   ON c2.tenant_id = x.tenant_id AND c2.occurred_at < x.before
-                 WHERE c2.ctid >= $3::tid AND c2.ctid < $4::tid LIMIT $5))
-         RETURNING c.tenant_id
+         DELETE FROM ${table} t
+         WHERE t.ctid = ANY (ARRAY(
+                 SELECT t2.ctid FROM ${table} t2
+                 JOIN unnest($1::text[], $2::text[], $3::timestamptz[]) AS x(tenant_id, kind, before)
+                   ON t2.tenant_id = x.tenant_id${events ? " AND t2.kind = x.kind" : ""} AND t2.occurred_at < x.before
+                 WHERE t2.ctid >= $4::tid AND t2.ctid < $5::tid LIMIT $6))
+         RETURNING t.tenant_id, ${events ? "t.kind" : "NULL::text AS kind"}
        )
-       SELECT tenant_id, count(*) AS count FROM gone GROUP BY tenant_id`,
+       SELECT '${input.what}' AS what, tenant_id, kind, count(*) AS count FROM gone GROUP BY tenant_id, kind`,
       [
         input.slices.map((s) => s.tenantId),
+        input.slices.map((s) => s.kind ?? null),
         input.slices.map((s) => s.before),
         ...pageBounds(input.fromPage, input.toPage),
         input.limit,
       ],
     );
-    return result.rows.map((r) => ({ tenantId: r.tenant_id, count: Number(r.count) }));
+    return goneCounts(result.rows);
   });
 }
+
+/**
+ * Sweeps events of one day's events partition (sweepPages). Their content is left to the content
+ * sweep of the same day that follows: it is past the content cutoff, which is never earlier than the
+ * event's, so no content index is probed per interaction.
+ */
+export const sweepExpiredEvents = (
+  db: Db,
+  input: { events: string; slices: ExpiredSlice[]; fromPage: number; toPage: number; limit: number },
+) => sweepPages(db, { what: "events", table: input.events, ...input });
+
+/** Sweeps content rows of one day's content partition older than each tenant's `before` (sweepPages). */
+export const sweepExpiredContent = (
+  db: Db,
+  input: { contents: string; slices: { tenantId: string; before: Date }[]; fromPage: number; toPage: number; limit: number },
+) => sweepPages(db, { what: "contents", table: input.contents, ...input });
 
 /** How much of one day's events partition the given slices would delete (a scan, no lock). */
 export async function expiredShareOfDay(db: Db, input: { partition: string; slices: ExpiredSlice[] }) {

@@ -88,21 +88,15 @@ export async function deleteExpiredRows(db: Db, options: DeleteOptions): Promise
    * pages it has by then, for rows written behind the first round (into pages it had passed, or new
    * ones). Whatever comes during the second round goes at the next run.
    */
-  const sweep = async (
-    day: string,
-    table: string,
-    statement: (fromPage: number, toPage: number) => Promise<GoneCounts>,
-    counted: (gone: GoneCounts) => { count: number }[],
-  ) => {
+  const sweep = async (day: string, table: string, statement: (fromPage: number, toPage: number) => Promise<GoneCounts>) => {
     for (let round = 0; round < 2; round++) {
       const { pages, rowsPerPage } = await partitionPages(db, table);
       const step = Math.max(1, Math.floor(options.batchSize / rowsPerPage));
       for (let from = 0; from < pages; from += step) {
         // A range again while a full batch went (at most `batchSize` rows per statement).
         for (let full = true; full; ) {
-          const gone = await statement(from, Math.min(pages, from + step));
-          await record(day, gone);
-          full = counted(gone).reduce((n, g) => n + g.count, 0) >= options.batchSize;
+          const rows = await record(day, await statement(from, Math.min(pages, from + step)));
+          full = rows >= options.batchSize;
         }
       }
     }
@@ -162,11 +156,8 @@ export async function deleteExpiredRows(db: Db, options: DeleteOptions): Promise
     // Swept whole hours go from the partition itself (no rollup trigger); their rollups are forgotten below.
     if (tables.events && removal === "sweep") {
       const events = tables.events;
-      await sweep(
-        day,
-        events,
-        (fromPage, toPage) => sweepExpiredEvents(db, { events, slices: wholeSlices, fromPage, toPage, limit: options.batchSize }),
-        (gone) => gone.events,
+      await sweep(day, events, (fromPage, toPage) =>
+        sweepExpiredEvents(db, { events, slices: wholeSlices, fromPage, toPage, limit: options.batchSize }),
       );
     }
     // Content at its own cutoff, never later than its event's: questions and answers go while the event
@@ -177,20 +168,8 @@ export async function deleteExpiredRows(db: Db, options: DeleteOptions): Promise
     const contentSlices = removal === "rewrite" ? [] : await contentSlicesNow();
     if (tables.contents && contentSlices.length > 0) {
       const contents = tables.contents;
-      await sweep(
-        day,
-        contents,
-        async (fromPage, toPage) => ({
-          events: [],
-          contents: await sweepExpiredContent(db, {
-            contents,
-            slices: contentSlices,
-            fromPage,
-            toPage,
-            limit: options.batchSize,
-          }),
-        }),
-        (gone) => gone.contents,
+      await sweep(day, contents, (fromPage, toPage) =>
+        sweepExpiredContent(db, { contents, slices: contentSlices, fromPage, toPage, limit: options.batchSize }),
       );
     }
     if (tables.events) {
