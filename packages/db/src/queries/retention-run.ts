@@ -188,14 +188,29 @@ export const sweepExpiredContent = (
   input: { contents: string; slices: { tenantId: string; before: Date }[]; fromPage: number; toPage: number; limit: number },
 ) => sweepPages(db, { what: "contents", table: input.contents, ...input });
 
-/** How much of one day's events partition the given slices would delete (a scan, no lock). */
-export async function expiredShareOfDay(db: Db, input: { partition: string; slices: ExpiredSlice[] }) {
+/** Pages of a day's partition read at most to estimate its expired share (expiredShareOfDay). */
+export const SHARE_SAMPLE_PAGES = 1000;
+
+/**
+ * About how much of one day's events partition the given slices would delete (no lock). The share
+ * only chooses how the day's rows go, so a partition of more than `samplePages` pages (default
+ * SHARE_SAMPLE_PAGES) is sampled: TABLESAMPLE SYSTEM reads whole pages, each as likely, so rows
+ * written in time order bias nothing (REPEATABLE: the same pages for the same table). Reading whole
+ * days for it took about a sixth of a run's database time (bench retention, 10 M events: ~3.5 s of ~22).
+ */
+export async function expiredShareOfDay(
+  db: Db,
+  input: { partition: string; slices: ExpiredSlice[]; samplePages?: number },
+): Promise<{ expired: number; total: number }> {
+  const { pages } = await partitionPages(db, input.partition);
+  const most = input.samplePages ?? SHARE_SAMPLE_PAGES;
+  const percent = pages > most ? (100 * most) / pages : null;
   const { rows } = await db.$client.query<{ expired: string; total: string }>(
     `SELECT count(*) FILTER (WHERE e.occurred_at < x.before) AS expired, count(*) AS total
-     FROM ${ident(input.partition)} e
+     FROM ${ident(input.partition)} e ${percent === null ? "" : "TABLESAMPLE SYSTEM ($4) REPEATABLE (0)"}
      LEFT JOIN unnest($1::text[], $2::text[], $3::timestamptz[]) AS x(tenant_id, kind, before)
        ON x.tenant_id = e.tenant_id AND x.kind = e.kind`,
-    sliceArrays(input.slices),
+    percent === null ? sliceArrays(input.slices) : [...sliceArrays(input.slices), percent],
   );
   return { expired: Number(rows[0]!.expired), total: Number(rows[0]!.total) };
 }
