@@ -188,15 +188,16 @@ export const sweepExpiredContent = (
   input: { contents: string; slices: { tenantId: string; before: Date }[]; fromPage: number; toPage: number; limit: number },
 ) => sweepPages(db, { what: "contents", table: input.contents, ...input });
 
-/** Pages of a day's partition read at most to estimate its expired share (expiredShareOfDay). */
+/** About how many pages of a day's partition are read to estimate its expired share (expiredShareOfDay). */
 export const SHARE_SAMPLE_PAGES = 1000;
 
 /**
  * About how much of one day's events partition the given slices would delete (no lock). The share
- * only chooses how the day's rows go, so a partition of more than `samplePages` pages (default
- * SHARE_SAMPLE_PAGES) is sampled: TABLESAMPLE SYSTEM reads whole pages, each as likely, so rows
- * written in time order bias nothing (REPEATABLE: the same pages for the same table). Reading whole
- * days for it took about a sixth of a run's database time (bench retention, 10 M events: ~3.5 s of ~22).
+ * only chooses how the day's rows go (rewrite, sweep or index), never which, so a partition of more
+ * than `samplePages` pages (default SHARE_SAMPLE_PAGES) is sampled: TABLESAMPLE SYSTEM takes each page
+ * with the same chance, about `samplePages` of them, so rows written in time order bias nothing
+ * (REPEATABLE: the same pages while the table keeps its size). Reading whole days for it took about a
+ * sixth of a run's database time (bench retention, 10 M events: ~3.5 s of ~22).
  */
 export async function expiredShareOfDay(
   db: Db,

@@ -48,7 +48,7 @@ export interface DeleteOptions {
  * Bounded batch deletes where a day holds rows some tenants still keep: day by day, oldest first, the
  * content past each tenant's content cutoff, then the events past each tenant's cutoff for their kind
  * (with their content). Which tenants and kinds a day holds comes from a skip scan of its index, how
- * much of the day goes in whole hours from a scan of it. Content, and the whole hours before each
+ * much of the day goes in whole hours from a sample of its pages (expiredShareOfDay). Content, and the whole hours before each
  * event cutoff of a day at least `sweepShare` of which goes, are swept from the day's partitions in
  * page order (sweepExpired*: each statement at most `batchSize` rows of a range of about as many rows'
  * pages, read in order;
