@@ -3,7 +3,8 @@
 // bounded batch deletes elsewhere), its timings, the event store's size before and after, and ingest
 // through the real API process while the run goes compared with ingest alone.
 // Options: --events N (default 2,000,000; the issue's figure is --events 10000000, ≈ 10 min to seed on
-// 2 cores), --tenants N (default 60), --seconds N (each ingest-alone window, default 45), --template NAME (seed
+// 2 cores), --tenants N (default 60), --seconds N (each ingest-alone window, default 45; 0: no ingest at all,
+// the run alone — its time, rows/s and WAL without competition, and no ratio), --template NAME (seed
 // once into a database of that name on the same server and clone it on later runs: repeat measurements
 // without re-seeding; the clone is migrated, its events are as old as when they were seeded),
 // --rewrite-share X (rewrite a day when at least this share of its events goes; default the worker's,
@@ -204,25 +205,27 @@ export async function run() {
     console.log(`rollups compacted and tables analysed in ${Math.round((performance.now() - t0) / 1000)} s`);
     console.log(`plans: ${PLANS.map((p) => `${p} ${JSON.stringify(RETENTION[p])}`).join("; ")}`);
 
-    // Ingest alone (after a warm-up).
-    await ingest(
-      api.url,
-      key,
-      (
-        (end) => () =>
-          performance.now() > end
-      )(performance.now() + 2000),
-      1,
-    );
+    // Ingest alone (after a warm-up); none with --seconds 0.
+    const withIngest = seconds > 0;
+    if (withIngest)
+      await ingest(
+        api.url,
+        key,
+        (
+          (end) => () =>
+            performance.now() > end
+        )(performance.now() + 2000),
+        1,
+      );
     // Ingest alone is measured in two windows, just before the run and just after it, and compared as
     // their mean: ingest slows down as the day's partition and its indexes grow (by ~10 % over 80 s
     // here, with no retention at all), so a window before the run alone would count that against it.
     const aloneFor = async (seed: number) => {
       const end = performance.now() + seconds * 1000;
-      return ingest(api.url, key, () => performance.now() > end, seed);
+      return withIngest ? ingest(api.url, key, () => performance.now() > end, seed) : 0;
     };
     const aloneBefore = await aloneFor(2);
-    console.log(`ingest alone, ${seconds} s before the run: ${Math.round(aloneBefore)} events/s`);
+    if (withIngest) console.log(`ingest alone, ${seconds} s before the run: ${Math.round(aloneBefore)} events/s`);
 
     const before = await storeMb(pool, now);
     const context: JobContext = {
@@ -235,7 +238,9 @@ export async function run() {
     };
     let done = false;
     const timeline: [number, number][] = [];
-    const during = ingest(api.url, key, () => done, 3, timeline);
+    const during = withIngest ? ingest(api.url, key, () => done, 3, timeline) : Promise.resolve(0);
+    const walBytes = async () => Number((await pool.query<{ b: string }>("SELECT wal_bytes AS b FROM pg_stat_wal")).rows[0]!.b);
+    const walBefore = await walBytes();
     const runStarted = performance.now();
     const rewriteShare = arg("rewrite-share", DEFAULT_REWRITE_SHARE);
     // --idle N: no run, N seconds of waiting in its place — checks the comparison itself (≈ 1).
@@ -257,6 +262,7 @@ export async function run() {
       done = true;
     });
     const runSeconds = (performance.now() - runStarted) / 1000;
+    const walMb = Math.round(((await walBytes()) - walBefore) / 1e6);
     const duringRate = await during;
     const aloneAfter = await aloneFor(4);
     const alone = (aloneBefore + aloneAfter) / 2;
@@ -266,7 +272,7 @@ export async function run() {
     const figures = {
       partition_drop_s_max: Number(Math.max(0, ...result.partitionDropSeconds).toFixed(3)),
       batched_delete_rows_per_s: Math.round(result.batchedRows / Math.max(result.batchedSeconds, 0.001)),
-      ingest_during_ratio: Number((duringRate / alone).toFixed(3)),
+      ingest_during_ratio: withIngest ? Number((duringRate / alone).toFixed(3)) : null,
       table_mb_before: before,
       table_mb_after: after,
     };
@@ -286,19 +292,22 @@ export async function run() {
       ).toFixed(2)} s) and ${(result.batchedRows - rewritten).toLocaleString()} in batches`,
     );
     console.log(`  (days rewritten when at least ${rewriteShare} of their events go)`);
-    console.log(
-      `ingest alone, ${seconds} s after the run: ${Math.round(aloneAfter)} events/s; mean of before and after ${Math.round(alone)}`,
-    );
-    console.log(
-      `ingest during the run: ${Math.round(duringRate)} events/s = ${figures.ingest_during_ratio} × alone (${(duringRate / aloneBefore).toFixed(3)} × the window before alone)`,
-    );
-    const windows: number[] = [];
-    for (const [ms, n] of timeline) windows[Math.floor(ms / 10_000)] = (windows[Math.floor(ms / 10_000)] ?? 0) + n;
-    const lastMs = timeline.at(-1)?.[0] ?? 0;
-    const width = (w: number) => Math.min(10, (lastMs - w * 10_000) / 1000); // the last window is shorter
-    console.log(
-      `  per 10 s: ${Array.from(windows, (n, w) => Math.round((n ?? 0) / Math.max(width(w), 0.001))).join(", ")} events/s`,
-    );
+    console.log(`WAL written during the run: ${walMb.toLocaleString()} MB${withIngest ? " (retention and ingest)" : ""}`);
+    if (withIngest) {
+      console.log(
+        `ingest alone, ${seconds} s after the run: ${Math.round(aloneAfter)} events/s; mean of before and after ${Math.round(alone)}`,
+      );
+      console.log(
+        `ingest during the run: ${Math.round(duringRate)} events/s = ${figures.ingest_during_ratio} × alone (${(duringRate / aloneBefore).toFixed(3)} × the window before alone)`,
+      );
+      const windows: number[] = [];
+      for (const [ms, n] of timeline) windows[Math.floor(ms / 10_000)] = (windows[Math.floor(ms / 10_000)] ?? 0) + n;
+      const lastMs = timeline.at(-1)?.[0] ?? 0;
+      const width = (w: number) => Math.min(10, (lastMs - w * 10_000) / 1000); // the last window is shorter
+      console.log(
+        `  per 10 s: ${Array.from(windows, (n, w) => Math.round((n ?? 0) / Math.max(width(w), 0.001))).join(", ")} events/s`,
+      );
+    }
     console.log(
       `events + content on disk (days older than 2 days): ${before} MB before, ${after} MB after (space of batch-deleted rows is reused after vacuum, not returned to the OS)`,
     );
