@@ -205,26 +205,17 @@ export async function run() {
     console.log(`rollups compacted and tables analysed in ${Math.round((performance.now() - t0) / 1000)} s`);
     console.log(`plans: ${PLANS.map((p) => `${p} ${JSON.stringify(RETENTION[p])}`).join("; ")}`);
 
-    // Ingest alone (after a warm-up); none with --seconds 0.
-    const withIngest = seconds > 0;
-    if (withIngest)
-      await ingest(
-        api.url,
-        key,
-        (
-          (end) => () =>
-            performance.now() > end
-        )(performance.now() + 2000),
-        1,
-      );
     // Ingest alone is measured in two windows, just before the run and just after it, and compared as
     // their mean: ingest slows down as the day's partition and its indexes grow (by ~10 % over 80 s
     // here, with no retention at all), so a window before the run alone would count that against it.
-    const aloneFor = async (seed: number) => {
-      const end = performance.now() + seconds * 1000;
+    // With --seconds 0 there is no ingest at all.
+    const withIngest = seconds > 0;
+    const ingestFor = async (ms: number, seed: number) => {
+      const end = performance.now() + ms;
       return withIngest ? ingest(api.url, key, () => performance.now() > end, seed) : 0;
     };
-    const aloneBefore = await aloneFor(2);
+    await ingestFor(2000, 1); // warm-up
+    const aloneBefore = await ingestFor(seconds * 1000, 2);
     if (withIngest) console.log(`ingest alone, ${seconds} s before the run: ${Math.round(aloneBefore)} events/s`);
 
     const before = await storeMb(pool, now);
@@ -264,7 +255,7 @@ export async function run() {
     const runSeconds = (performance.now() - runStarted) / 1000;
     const walMb = Math.round(((await walBytes()) - walBefore) / 1e6);
     const duringRate = await during;
-    const aloneAfter = await aloneFor(4);
+    const aloneAfter = await ingestFor(seconds * 1000, 4);
     const alone = (aloneBefore + aloneAfter) / 2;
     const after = await storeMb(pool, now);
 

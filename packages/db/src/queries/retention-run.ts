@@ -203,15 +203,16 @@ export async function expiredShareOfDay(
   db: Db,
   input: { partition: string; slices: ExpiredSlice[]; samplePages?: number },
 ): Promise<{ expired: number; total: number }> {
-  const { pages } = await partitionPages(db, input.partition);
-  const most = input.samplePages ?? SHARE_SAMPLE_PAGES;
-  const percent = pages > most ? (100 * most) / pages : null;
+  // One statement: the share of pages to read follows the partition's size (100 % — all of it — when
+  // it has no more than `samplePages`).
   const { rows } = await db.$client.query<{ expired: string; total: string }>(
     `SELECT count(*) FILTER (WHERE e.occurred_at < x.before) AS expired, count(*) AS total
-     FROM ${ident(input.partition)} e ${percent === null ? "" : "TABLESAMPLE SYSTEM ($4) REPEATABLE (0)"}
+     FROM ${ident(input.partition)} e
+       TABLESAMPLE SYSTEM (least(100, 100 * $4::real / greatest(1, pg_relation_size($5::regclass) / current_setting('block_size')::int)))
+       REPEATABLE (0)
      LEFT JOIN unnest($1::text[], $2::text[], $3::timestamptz[]) AS x(tenant_id, kind, before)
        ON x.tenant_id = e.tenant_id AND x.kind = e.kind`,
-    percent === null ? sliceArrays(input.slices) : [...sliceArrays(input.slices), percent],
+    [...sliceArrays(input.slices), input.samplePages ?? SHARE_SAMPLE_PAGES, input.partition],
   );
   return { expired: Number(rows[0]!.expired), total: Number(rows[0]!.total) };
 }

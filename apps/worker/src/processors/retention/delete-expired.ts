@@ -46,18 +46,18 @@ export interface DeleteOptions {
 
 /**
  * Bounded batch deletes where a day holds rows some tenants still keep: day by day, oldest first, the
- * content past each tenant's content cutoff, then the events past each tenant's cutoff for their kind
- * (with their content). Which tenants and kinds a day holds comes from a skip scan of its index, how
- * much of the day goes in whole hours from a sample of its pages (expiredShareOfDay). Content, and the whole hours before each
- * event cutoff of a day at least `sweepShare` of which goes, are swept from the day's partitions in
- * page order (sweepExpired*: each statement at most `batchSize` rows of a range of about as many rows'
- * pages, read in order;
- * no rollup trigger); a day at least `rewriteShare` of which goes is rewritten instead
- * (rewriteExpiredDay: kept rows copied aside and put back, expired content with them). What remains —
- * the partial hour up to each cutoff, and the whole hours of a day little of which goes — goes through
- * the index and the parent's rollup trigger, in batches of `batchSize` events. Then the rollups of the
- * whole hours are forgotten wholesale (for every tenant with a cutoff, present or not, so a run that
- * died in between leaves nothing behind). Every statement commits on its own. Returns the rows deleted.
+ * events past each tenant's cutoff for their kind, then the content past each tenant's content cutoff
+ * (which takes the swept events' content too). Which tenants and kinds a day holds comes from a skip
+ * scan of its index, how much of the day goes in whole hours from a sample of its pages
+ * (expiredShareOfDay). The whole hours before each event cutoff of a day at least `sweepShare` of which
+ * goes, and the content, are swept from the day's partitions in page order (sweepExpired*: each
+ * statement at most `batchSize` rows of a range of about as many rows' pages, read in order; no rollup
+ * trigger); a day at least `rewriteShare` of which goes is rewritten instead (rewriteExpiredDay: kept
+ * rows copied aside and put back, expired content with them). What remains — the partial hour up to
+ * each cutoff, and the whole hours of a day little of which goes — goes through the index and the
+ * parent's rollup trigger, in batches of `batchSize` events. Then the rollups of the whole hours are
+ * forgotten wholesale (for every tenant with a cutoff, present or not, so a run that died in between
+ * leaves nothing behind). Every statement commits on its own. Returns the rows deleted.
  */
 export async function deleteExpiredRows(db: Db, options: DeleteOptions): Promise<number> {
   const cutoffs = new Map<string, RetentionCutoffs>();
