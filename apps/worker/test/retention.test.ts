@@ -144,6 +144,36 @@ async function orphanSketches(tenantId: string) {
   return rows;
 }
 
+/**
+ * A tenant on the free plan (system: 14 days) with expired events every 13 minutes over the 10 hours
+ * before the cutoff (whole hours and the partial hour the cutoff falls in), kept ones over the 2 hours
+ * after it, and user_activity of the same hours, all kept (30 days), so the all-kinds sketches must be
+ * rebuilt. Rollups compacted.
+ */
+async function tenantWithExpiredHours(tenantId: string) {
+  await assignTenantPlan(database.db, { tenantId, plan: "free", updatedBy: "test" });
+  const expired = Array.from({ length: 46 }, (_, i) => ({
+    kind: "system" as const,
+    type: "expired",
+    actorId: `u_${i % 7}`,
+    occurredAt: at(14 * DAY + 1000 + i * 13 * 60_000),
+  }));
+  const inside = Array.from({ length: 9 }, (_, i) => ({
+    kind: "system" as const,
+    type: "inside",
+    actorId: `u_${i % 3}`,
+    occurredAt: at(14 * DAY - 1000 - i * 13 * 60_000),
+  }));
+  const other = Array.from({ length: 12 }, (_, i) => ({
+    kind: "user_activity" as const,
+    type: "user.login",
+    actorId: `v_${i}`,
+    occurredAt: at(14 * DAY - 2 * 3_600_000 + i * 60 * 60_000),
+  }));
+  await insertEvents(database.db, { tenantId, events: [...expired, ...inside, ...other] });
+  await compactRollups(database.db);
+}
+
 describe.each([
   ["in batches", BATCHES, 3],
   ["through the index", THROUGH_INDEX, 3],
@@ -251,40 +281,9 @@ describe.each([
 
   it("keeps counts and user sketches exact across whole hours and the cutoff's partial hour, also when stopped half-way", async () => {
     const tenantId = `t_ret_rollups_${uid()}`;
-    await assignTenantPlan(database.db, { tenantId, plan: "free", updatedBy: "test" });
-    // free: system 14 days. Expired events every 13 minutes over the 10 hours before the cutoff (whole
-    // hours and the partial hour the cutoff falls in), kept ones over the 2 hours after it; and
-    // user_activity of the same hours, all kept (30 days), so the all-kinds sketches must be rebuilt.
-    const expired = Array.from({ length: 46 }, (_, i) => ({
-      kind: "system" as const,
-      type: "expired",
-      actorId: `u_${i % 7}`,
-      occurredAt: at(14 * DAY + 1000 + i * 13 * 60_000),
-    }));
-    const inside = Array.from({ length: 9 }, (_, i) => ({
-      kind: "system" as const,
-      type: "inside",
-      actorId: `u_${i % 3}`,
-      occurredAt: at(14 * DAY - 1000 - i * 13 * 60_000),
-    }));
-    const other = Array.from({ length: 12 }, (_, i) => ({
-      kind: "user_activity" as const,
-      type: "user.login",
-      actorId: `v_${i}`,
-      occurredAt: at(14 * DAY - 2 * 3_600_000 + i * 60 * 60_000),
-    }));
-    await insertEvents(database.db, { tenantId, events: [...expired, ...inside, ...other] });
-    await compactRollups(database.db);
+    await tenantWithExpiredHours(tenantId);
 
-    let batches = 0;
-    await expect(
-      run([tenantId], {
-        batchSize: 5,
-        afterBatch: () => {
-          if (++batches === crashAt) throw new Error("worker killed");
-        },
-      }),
-    ).rejects.toThrow("worker killed");
+    await stoppedHalfWay(tenantId);
     await run([tenantId], { batchSize: 5 });
     const left = await kept(tenantId);
     expect(left.filter((r) => r.type === "expired")).toEqual([]);
@@ -301,6 +300,44 @@ describe.each([
     );
     expect(rows[0].n).toBeGreaterThan(0);
   });
+
+  // A stopped run may leave hours emptied (wholly or in part) without their rollups forgotten; if the
+  // tenant then keeps them after all, the next run must not leave those hours counting gone events.
+  it.each([
+    ["is put on legal hold", (tenantId: string) => setLegalHold(database.db, { tenantId, hold: true, updatedBy: "test" })],
+    [
+      "keeps its events longer",
+      (tenantId: string) => setRetentionOverride(database.db, { tenantId, override: { system: 30 }, updatedBy: "test" }),
+    ],
+  ])("keeps counts exact when a run stops half-way and the tenant then %s", async (_change, change) => {
+    const tenantId = `t_ret_recount_${uid()}`;
+    await tenantWithExpiredHours(tenantId);
+    await stoppedHalfWay(tenantId);
+    const halfway = (await kept(tenantId)).length;
+    await change(tenantId);
+
+    await run([tenantId], { batchSize: 5 });
+    expect(await kept(tenantId)).toHaveLength(halfway);
+    expect(await rollupMismatches(tenantId)).toEqual([]);
+    const pending = await database.pool.query("SELECT 1 FROM retention_pending_hours WHERE tenant_id = $1", [tenantId]);
+    expect(pending.rows).toEqual([]);
+    await compactRollups(database.db);
+    expect(await rollupMismatches(tenantId)).toEqual([]);
+    expect(await orphanSketches(tenantId)).toEqual([]);
+  });
+
+  /** A run of the tenant that stops (throws) after its `crashAt`-th committed batch. */
+  async function stoppedHalfWay(tenantId: string) {
+    let batches = 0;
+    await expect(
+      run([tenantId], {
+        batchSize: 5,
+        afterBatch: () => {
+          if (++batches === crashAt) throw new Error("worker killed");
+        },
+      }),
+    ).rejects.toThrow("worker killed");
+  }
 });
 
 describe("retention run stopped half-way", () => {

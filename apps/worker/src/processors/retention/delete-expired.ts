@@ -6,7 +6,9 @@ import {
   type ForgottenHours,
   type GoneCounts,
   forgetRollupHours,
+  markHoursPending,
   partitionPages,
+  recountPendingHours,
   rewriteExpiredDay,
   sweepExpiredContent,
   sweepExpiredEvents,
@@ -56,10 +58,16 @@ export interface DeleteOptions {
  * rows copied aside and put back, expired content with them). What remains — the partial hour up to
  * each cutoff, and the whole hours of a day little of which goes — goes through the index and the
  * parent's rollup trigger, in batches of `batchSize` events. Then the rollups of the whole hours are
- * forgotten wholesale (for every tenant with a cutoff, present or not, so a run that died in between
- * leaves nothing behind). Every statement commits on its own. Returns the rows deleted.
+ * forgotten wholesale (for every tenant with a cutoff, present or not). The hours a sweep or rewrite
+ * empties are marked pending first and unmarked by that forget; the run begins by counting again the
+ * hours a stopped run left marked (recountPendingHours), whatever the tenant's retention is now.
+ * Every statement commits on its own. Returns the rows deleted.
  */
 export async function deleteExpiredRows(db: Db, options: DeleteOptions): Promise<number> {
+  // Hours a stopped run emptied (in whole or in part) without forgetting their rollups: counted again
+  // from what they hold, before anything else, whatever the tenant's retention has become.
+  const recounted = await recountPendingHours(db, options.inScope);
+  if (recounted.length > 0) options.log?.("retention recounted hours a stopped run left", { ranges: recounted.length });
   const cutoffs = new Map<string, RetentionCutoffs>();
   for (const [tenantId, r] of options.retention) {
     if (options.inScope(tenantId) && !r.legalHold) cutoffs.set(tenantId, retentionCutoffs(r.days, options.now));
@@ -134,6 +142,14 @@ export async function deleteExpiredRows(db: Db, options: DeleteOptions): Promise
       const share = await expiredShareOfDay(db, { partition: tables.events, slices: wholeSlices });
       if (share.expired > 0 && share.expired >= options.rewriteShare * share.total) removal = "rewrite";
       else if (share.expired > 0 && share.expired >= options.sweepShare * share.total) removal = "sweep";
+    }
+    // Rewrites and sweeps skip the rollup trigger: their hours are marked first, and unmarked when
+    // their rollups are forgotten below, so a run stopped in between leaves them to be counted again.
+    if (removal !== "index") {
+      await markHoursPending(
+        db,
+        wholeSlices.map((s) => ({ tenantId: s.tenantId, kind: s.kind, from: new Date(start), to: s.before })),
+      );
     }
     if (removal === "rewrite" && tables.events) {
       const t0 = performance.now();
