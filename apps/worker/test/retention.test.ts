@@ -133,6 +133,22 @@ async function rollupMismatches(tenantId: string) {
   );
   return rows;
 }
+/** Compacted rollups per hour, kind and type that differ from the events stored. */
+async function typeRollupMismatches(tenantId: string) {
+  const { rows } = await database.pool.query(
+    `WITH r AS (
+       SELECT hour, kind, type, sum(events) AS n FROM event_rollups WHERE tenant_id = $1 GROUP BY 1, 2, 3 HAVING sum(events) <> 0
+     ), e AS (
+       SELECT date_trunc('hour', occurred_at, 'UTC') AS hour, kind, type, count(*) AS n FROM events WHERE tenant_id = $1
+       GROUP BY 1, 2, 3
+     )
+     SELECT coalesce(r.hour, e.hour) AS hour, coalesce(r.type, e.type) AS type, r.n AS rollup, e.n AS stored
+     FROM r FULL JOIN e ON r.hour = e.hour AND r.kind = e.kind AND r.type = e.type
+     WHERE r.n IS DISTINCT FROM e.n`,
+    [tenantId],
+  );
+  return rows;
+}
 /** User sketches of hours (per kind, and all kinds) that hold no event any more. */
 async function orphanSketches(tenantId: string) {
   const { rows } = await database.pool.query(
@@ -285,6 +301,8 @@ describe.each([
 
     await stoppedHalfWay(tenantId);
     await run([tenantId], { batchSize: 5 });
+    const pending = await database.pool.query("SELECT 1 FROM retention_pending_hours WHERE tenant_id = $1", [tenantId]);
+    expect(pending.rows).toEqual([]);
     const left = await kept(tenantId);
     expect(left.filter((r) => r.type === "expired")).toEqual([]);
     expect(left.filter((r) => r.type === "inside")).toHaveLength(9);
@@ -303,28 +321,32 @@ describe.each([
 
   // A stopped run may leave hours emptied (wholly or in part) without their rollups forgotten; if the
   // tenant then keeps them after all, the next run must not leave those hours counting gone events.
-  it.each([
-    ["is put on legal hold", (tenantId: string) => setLegalHold(database.db, { tenantId, hold: true, updatedBy: "test" })],
-    [
-      "keeps its events longer",
-      (tenantId: string) => setRetentionOverride(database.db, { tenantId, override: { system: 30 }, updatedBy: "test" }),
-    ],
-  ])("keeps counts exact when a run stops half-way and the tenant then %s", async (_change, change) => {
-    const tenantId = `t_ret_recount_${uid()}`;
-    await tenantWithExpiredHours(tenantId);
-    await stoppedHalfWay(tenantId);
-    const halfway = (await kept(tenantId)).length;
-    await change(tenantId);
+  // (Through the index the rollup trigger subtracts as rows go: nothing is left to recount there.)
+  if (removal !== THROUGH_INDEX) {
+    it.each([
+      ["is put on legal hold", (tenantId: string) => setLegalHold(database.db, { tenantId, hold: true, updatedBy: "test" })],
+      [
+        "keeps its events longer",
+        (tenantId: string) => setRetentionOverride(database.db, { tenantId, override: { system: 30 }, updatedBy: "test" }),
+      ],
+    ])("keeps counts exact when a run stops half-way and the tenant then %s", async (_change, change) => {
+      const tenantId = `t_ret_recount_${uid()}`;
+      await tenantWithExpiredHours(tenantId);
+      await stoppedHalfWay(tenantId);
+      const halfway = (await kept(tenantId)).length;
+      await change(tenantId);
 
-    await run([tenantId], { batchSize: 5 });
-    expect(await kept(tenantId)).toHaveLength(halfway);
-    expect(await rollupMismatches(tenantId)).toEqual([]);
-    const pending = await database.pool.query("SELECT 1 FROM retention_pending_hours WHERE tenant_id = $1", [tenantId]);
-    expect(pending.rows).toEqual([]);
-    await compactRollups(database.db);
-    expect(await rollupMismatches(tenantId)).toEqual([]);
-    expect(await orphanSketches(tenantId)).toEqual([]);
-  });
+      await run([tenantId], { batchSize: 5 });
+      expect(await kept(tenantId)).toHaveLength(halfway);
+      expect(await rollupMismatches(tenantId)).toEqual([]);
+      const pending = await database.pool.query("SELECT 1 FROM retention_pending_hours WHERE tenant_id = $1", [tenantId]);
+      expect(pending.rows).toEqual([]);
+      await compactRollups(database.db);
+      expect(await rollupMismatches(tenantId)).toEqual([]);
+      expect(await typeRollupMismatches(tenantId)).toEqual([]);
+      expect(await orphanSketches(tenantId)).toEqual([]);
+    });
+  }
 
   /** A run of the tenant that stops (throws) after its `crashAt`-th committed batch. */
   async function stoppedHalfWay(tenantId: string) {
