@@ -1,14 +1,16 @@
 import type { Db } from "@logbook/db/client";
 import { listDailyPartitions, partitionTenantKinds, partitionTenants } from "@logbook/db/queries/retention-partitions";
 import {
-  deleteExpiredEventsOfDay,
-  expiredShareOfDay,
   type ForgottenHours,
-  type GoneCounts,
   forgetRollupHours,
   markHoursPending,
-  partitionPages,
   recountPendingHours,
+} from "@logbook/db/queries/retention-rollup-hours";
+import {
+  deleteExpiredEventsOfDay,
+  expiredShareOfDay,
+  type GoneCounts,
+  partitionPages,
   rewriteExpiredDay,
   sweepExpiredContent,
   sweepExpiredEvents,
