@@ -25,8 +25,13 @@ export async function buildServers(apps: readonly string[] = ["api", "worker"]) 
     const dist = join(root, "apps", app, "dist");
     await rm(dist, { recursive: true, force: true });
     await build({
-      entryPoints: [join(root, "apps", app, "src/main.ts")],
-      outfile: join(dist, "bin/main.mjs"),
+      // The API's ingest threads run a bundle of their own beside main.mjs (apps/api/src/ingest/prepare-pool.ts).
+      entryPoints: {
+        main: join(root, "apps", app, "src/main.ts"),
+        ...(app === "api" ? { "prepare-thread": join(root, "apps/api/src/ingest/prepare-thread.ts") } : {}),
+      },
+      outdir: join(dist, "bin"),
+      outExtension: { ".js": ".mjs" },
       bundle: true,
       platform: "node",
       format: "esm",

@@ -13,6 +13,7 @@ import { clientIpFrom } from "./http/client-ip";
 import { mountWebUi } from "./http/web-ui";
 import { classificationHandoff } from "./ingest/classification-handoff";
 import { createIngestGate } from "./ingest/ingest-gate";
+import { createBodyPreparer, DEFAULT_INGEST_THREADS } from "./ingest/prepare-pool";
 import { openApiDocument } from "./rest/openapi";
 import { v1Api } from "./rest/v1";
 import { createContext } from "./trpc/context";
@@ -31,6 +32,8 @@ export interface AppOptions {
   trustedOrigins?: string[];
   /** Ingest transactions run at once (default 4). */
   ingestConcurrency?: number;
+  /** Worker threads preparing big ingest bodies (default DEFAULT_INGEST_THREADS; 0: on the event loop). */
+  ingestThreads?: number;
   webDir?: string;
   /** Where export files are read from: a store, or a local directory (default .data/exports). */
   exportStore?: ExportStore;
@@ -108,6 +111,7 @@ export function createApp(options: AppOptions) {
   const limiterRedis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
   limiterRedis.on("error", () => {});
   const handoff = classificationHandoff(queueRedis, options.queuePrefix ?? "logbook", log);
+  const preparer = createBodyPreparer({ threads: options.ingestThreads ?? DEFAULT_INGEST_THREADS });
   const openApi = openApiDocument(options.baseURL);
   app.get("/v1/openapi.json", (c) => c.json(openApi));
   app.route(
@@ -116,6 +120,7 @@ export function createApp(options: AppOptions) {
       db: options.db,
       redis: limiterRedis,
       gate: createIngestGate(options.ingestConcurrency ?? 4),
+      preparer,
       // After the commit and off the response path: the events are stored whatever Redis does.
       onUnlabelled: async (tenantId, ids) => void handoff.enqueue(tenantId, ids),
       cursorSecret,
@@ -128,6 +133,7 @@ export function createApp(options: AppOptions) {
 
   if (options.webDir) mountWebUi(app, options.webDir);
   const close = async () => {
+    await preparer.close();
     await handoff.queue.close().catch(() => {});
     await exports.close().catch(() => {});
     await reclassify.close().catch(() => {});

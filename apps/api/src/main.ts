@@ -43,6 +43,7 @@ async function main() {
     queuePrefix: env.LOGBOOK_QUEUE_PREFIX,
     exportDir: env.LOGBOOK_EXPORT_DIR,
     ingestConcurrency: env.LOGBOOK_INGEST_CONCURRENCY,
+    ingestThreads: env.LOGBOOK_INGEST_THREADS,
     baseURL,
     secret,
     trustedOrigins: [...local, ...extra],

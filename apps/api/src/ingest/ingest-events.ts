@@ -1,6 +1,6 @@
 import { setImmediate as yieldToLoop } from "node:timers/promises";
 import type { Db } from "@logbook/db/client";
-import { type IngestRow, storeEvents } from "@logbook/db/queries/ingest";
+import { type IngestRow, type PreparedStore, prepareStore, storePrepared } from "@logbook/db/queries/ingest";
 import { type EventEnvelope, eventInputSchema, eventKinds } from "@logbook/shared/events";
 import type { Redactor } from "@logbook/shared/privacy";
 import type { z } from "zod";
@@ -95,6 +95,87 @@ export function validateEvent(
   return { ok: true, event: parsed.data };
 }
 
+export type RejectedOutcome = Extract<EventOutcome, { status: "rejected" }>;
+
+/** One store transaction's worth of valid rows, encoded, with where each row came from in the request. */
+export interface PreparedChunk {
+  store: PreparedStore;
+  /** Per row of the chunk: its index in the request. */
+  rowIndex: number[];
+  /** Per row of the chunk: an interaction still lacking intent or response type. */
+  unlabelled: boolean[];
+}
+
+/** A request's events validated, redacted and encoded: plain data, made on whichever thread. */
+export interface PreparedBatch {
+  total: number;
+  rejected: RejectedOutcome[];
+  chunks: PreparedChunk[];
+}
+
+/**
+ * Validates each raw event against its kind's schema, redacts the valid ones and encodes them in
+ * chunks of STORE_CHUNK. A generator that pauses every VALIDATE_SLICE events: on the event loop the
+ * caller yields to other requests there (runSliced), on an ingest thread it runs straight (runToEnd).
+ */
+export function* prepareBatch(
+  events: unknown[],
+  options: { now: number; redactor: Redactor | null; mayContainNul?: boolean },
+): Generator<void, PreparedBatch> {
+  const rejected: RejectedOutcome[] = [];
+  const rows: IngestRow[] = [];
+  const rowIndex: number[] = [];
+  for (let index = 0; index < events.length; index++) {
+    if (index > 0 && index % VALIDATE_SLICE === 0) yield;
+    const raw = events[index];
+    const clientId = typeof (raw as { id?: unknown })?.id === "string" ? (raw as { id: string }).id : null;
+    const checked = validateEvent(raw, options.now, { checkNul: options.mayContainNul !== false });
+    if (!checked.ok) {
+      rejected.push({ index, status: "rejected", client_id: clientId, errors: checked.errors });
+      continue;
+    }
+    rows.push(toRow(checked.event, options.redactor));
+    rowIndex.push(index);
+  }
+  const chunks: PreparedChunk[] = [];
+  for (let i = 0; i < rows.length; i += STORE_CHUNK) {
+    if (i > 0) yield;
+    const chunk = rows.slice(i, i + STORE_CHUNK);
+    chunks.push({
+      store: prepareStore(chunk),
+      rowIndex: rowIndex.slice(i, i + STORE_CHUNK),
+      unlabelled: chunk.map((r) => r.kind === "interaction" && (r.intent == null || r.response_type == null)),
+    });
+  }
+  return { total: events.length, rejected, chunks };
+}
+
+/** Runs a sliced preparation on the event loop, letting other requests' steps run between slices. */
+export async function runSliced<T>(work: Generator<void, T>): Promise<T> {
+  for (;;) {
+    const step = work.next();
+    if (step.done) return step.value;
+    await yieldToLoop();
+  }
+}
+
+/** Runs a sliced preparation in one go (on an ingest thread, where nothing else waits). */
+export function runToEnd<T>(work: Generator<void, T>): T {
+  for (;;) {
+    const step = work.next();
+    if (step.done) return step.value;
+  }
+}
+
+export interface IngestDeps {
+  db: Db;
+  gate?: IngestGate;
+  onUnlabelled?: (tenantId: string, eventIds: string[]) => Promise<void>;
+}
+
+/** Receives the phases' durations in ms: validate, queue (waiting at the gate), store. */
+export type IngestTiming = (name: "validate" | "queue" | "store", ms: number) => void;
+
 /**
  * Ingests a batch for one tenant: validates each event against its kind's schema, redacts, stores the
  * valid ones in one transaction (idempotent by client id) and reports each event's outcome in request
@@ -102,64 +183,51 @@ export function validateEvent(
  * classification.
  */
 export async function ingestEvents(
-  deps: { db: Db; gate?: IngestGate; onUnlabelled?: (tenantId: string, eventIds: string[]) => Promise<void> },
-  input: {
-    tenantId: string;
-    events: unknown[];
-    redactor: Redactor | null;
-    mayContainNul?: boolean;
-    /** Receives the phases' durations in ms: validate, queue (waiting at the gate), store. */
-    timing?: (name: "validate" | "queue" | "store", ms: number) => void;
-  },
+  deps: IngestDeps,
+  input: { tenantId: string; events: unknown[]; redactor: Redactor | null; mayContainNul?: boolean; timing?: IngestTiming },
 ): Promise<IngestResult> {
-  const now = Date.now();
   const validateStarted = performance.now();
-  const results: EventOutcome[] = new Array(input.events.length);
-  const rows: IngestRow[] = [];
-  const rowIndex: number[] = [];
-  for (let index = 0; index < input.events.length; index++) {
-    if (index > 0 && index % VALIDATE_SLICE === 0) await yieldToLoop();
-    const raw = input.events[index];
-    const clientId = typeof (raw as { id?: unknown })?.id === "string" ? (raw as { id: string }).id : null;
-    const checked = validateEvent(raw, now, { checkNul: input.mayContainNul !== false });
-    if (!checked.ok) {
-      results[index] = { index, status: "rejected", client_id: clientId, errors: checked.errors };
-      continue;
-    }
-    rows.push(toRow(checked.event, input.redactor));
-    rowIndex.push(index);
-  }
-
-  // Stored in transactions of at most STORE_CHUNK events, each taking its turn at the gate: a small
-  // request then never waits behind more than one chunk of a big one. Every chunk commits before the
-  // answer; a client id repeated across chunks is still reported as a duplicate of the first.
+  const batch = await runSliced(
+    prepareBatch(input.events, { now: Date.now(), redactor: input.redactor, mayContainNul: input.mayContainNul }),
+  );
   input.timing?.("validate", performance.now() - validateStarted);
-  const stored: Awaited<ReturnType<typeof storeEvents>> = [];
+  return storeBatch(deps, { tenantId: input.tenantId, batch, timing: input.timing });
+}
+
+/**
+ * Stores a prepared batch in transactions of at most STORE_CHUNK events, each taking its turn at the
+ * gate: a small request then never waits behind more than one chunk of a big one. Every chunk commits
+ * before the answer; a client id repeated across chunks is still reported as a duplicate of the first.
+ */
+export async function storeBatch(
+  deps: IngestDeps,
+  input: { tenantId: string; batch: PreparedBatch; timing?: IngestTiming },
+): Promise<IngestResult> {
+  const { batch } = input;
+  const results: EventOutcome[] = new Array(batch.total);
+  for (const r of batch.rejected) results[r.index] = r;
+  const unlabelled: string[] = [];
   let queued = 0;
   let storing = 0;
-  for (let i = 0; i < rows.length; i += STORE_CHUNK) {
-    const chunk = rows.slice(i, i + STORE_CHUNK);
+  for (const chunk of batch.chunks) {
     const waitStarted = performance.now();
     const store = () => {
       const storeStarted = performance.now();
       queued += storeStarted - waitStarted;
-      return storeEvents(deps.db, { tenantId: input.tenantId, rows: chunk }).finally(() => {
+      return storePrepared(deps.db, { tenantId: input.tenantId, prepared: chunk.store }).finally(() => {
         storing += performance.now() - storeStarted;
       });
     };
-    stored.push(...(deps.gate ? await deps.gate.run(chunk.length, store) : await store()));
+    const stored = deps.gate ? await deps.gate.run(chunk.rowIndex.length, store) : await store();
+    stored.forEach((outcome, i) => {
+      const index = chunk.rowIndex[i]!;
+      const client_id = chunk.store.clientIds[i] ?? null;
+      results[index] = { index, status: outcome.duplicate ? "duplicate" : "accepted", id: outcome.id, client_id };
+      if (!outcome.duplicate && chunk.unlabelled[i]) unlabelled.push(outcome.id);
+    });
   }
   input.timing?.("queue", queued);
   input.timing?.("store", storing);
-  const unlabelled: string[] = [];
-  stored.forEach((outcome, i) => {
-    const index = rowIndex[i]!;
-    const row = rows[i]!;
-    results[index] = { index, status: outcome.duplicate ? "duplicate" : "accepted", id: outcome.id, client_id: row.client_id };
-    if (!outcome.duplicate && row.kind === "interaction" && (row.intent == null || row.response_type == null)) {
-      unlabelled.push(outcome.id);
-    }
-  });
   if (unlabelled.length > 0 && deps.onUnlabelled) await deps.onUnlabelled(input.tenantId, unlabelled);
 
   let accepted = 0;

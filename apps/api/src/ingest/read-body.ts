@@ -36,11 +36,6 @@ export async function readBodyBytes(request: Request, limit = MAX_BODY_BYTES): P
   return Buffer.concat(chunks);
 }
 
-/** Reads the body as UTF-8 text, with the same limit. */
-export async function readBodyText(request: Request, limit = MAX_BODY_BYTES): Promise<string> {
-  return (await readBodyBytes(request, limit)).toString("utf8");
-}
-
 export function tooLarge(limit: number) {
   return new BodyError(
     413,

@@ -1,4 +1,5 @@
 import type { IngestGate } from "../ingest/ingest-gate";
+import type { BodyPreparer } from "../ingest/prepare-pool";
 import type { Db } from "@logbook/db/client";
 import { type MiddlewareHandler, Hono } from "hono";
 import { setMetric, timing } from "hono/timing";
@@ -17,6 +18,8 @@ export interface V1Deps {
   db: Db;
   redis: Redis;
   gate?: IngestGate;
+  /** Prepares ingest bodies, big ones on worker threads. */
+  preparer: BodyPreparer;
   onUnlabelled?: (tenantId: string, eventIds: string[]) => Promise<void>;
   /** Signs the read API's keyset cursors. */
   cursorSecret: string;

@@ -97,6 +97,67 @@ export const EVENT_COLUMNS = [
 ] as const;
 
 /**
+ * A chunk ready to store: the in-batch duplicates already decided, the rows encoded as the JSON
+ * parameters of logbook_store_events. Plain data (strings and arrays), so it can be made on another
+ * thread than the one that stores it.
+ */
+export interface PreparedStore {
+  /** Per input row, in order: its id, or the id of an earlier row of the batch with its client id. */
+  outcomes: StoreOutcome[];
+  clientIds: (string | null)[];
+  /** Earliest and latest occurred_at of the rows (ISO), for the partitions they need. */
+  min: string;
+  max: string;
+  eventsJson: string;
+  contentsJson: string;
+}
+
+/**
+ * Prepares a batch for storeEvents: within the batch the first event of a client id wins and later
+ * ones are duplicates of it; the others are encoded as JSON. Pure, no database.
+ */
+export function prepareStore(rows: IngestRow[]): PreparedStore {
+  let min = rows[0]?.occurred_at ?? "";
+  let max = min;
+  for (const r of rows) {
+    if (r.occurred_at < min) min = r.occurred_at;
+    if (r.occurred_at > max) max = r.occurred_at;
+  }
+  const outcomes: StoreOutcome[] = rows.map((r) => ({ id: r.id, duplicate: false }));
+  const firstByClientId = new Map<string, number>();
+  const toStore: IngestRow[] = [];
+  rows.forEach((r, i) => {
+    if (r.client_id != null) {
+      const first = firstByClientId.get(r.client_id);
+      if (first !== undefined) {
+        outcomes[i] = { id: rows[first]!.id, duplicate: true };
+        return;
+      }
+      firstByClientId.set(r.client_id, i);
+    }
+    toStore.push(r);
+  });
+  // The rows go as they are: json_populate_recordset ignores keys that are no column (question,
+  // answer). Copying each row without them (object rest) cost three times the JSON encoding itself.
+  for (const r of toStore) {
+    r.has_content = r.question != null || r.answer != null;
+    r.redacted ??= false;
+  }
+  return {
+    outcomes,
+    clientIds: rows.map((r) => r.client_id),
+    min,
+    max,
+    eventsJson: JSON.stringify(toStore),
+    contentsJson: JSON.stringify(
+      toStore
+        .filter((r) => r.question != null || r.answer != null)
+        .map((r) => ({ id: r.id, question: r.question ?? null, answer: r.answer ?? null })),
+    ),
+  };
+}
+
+/**
  * Stores a batch for one tenant in one transaction and reports, in input order, each event's id and
  * whether it was a duplicate of an event already stored under the same client id (the stored event's
  * id is returned then). Race-safe: two requests with the same client ids store each event once.
@@ -104,57 +165,27 @@ export const EVENT_COLUMNS = [
  * function call (logbook_store_events): a single round trip, its own transaction, committed on return.
  */
 export async function storeEvents(db: Db, input: { tenantId: string; rows: IngestRow[] }): Promise<StoreOutcome[]> {
-  const { tenantId, rows } = input;
-  if (rows.length === 0) return [];
-  let min = rows[0]!.occurred_at;
-  let max = min;
-  for (const r of rows) {
-    if (r.occurred_at < min) min = r.occurred_at;
-    if (r.occurred_at > max) max = r.occurred_at;
-  }
-  await ensurePartitions(db, new Date(min), new Date(max));
+  if (input.rows.length === 0) return [];
+  return storePrepared(db, { tenantId: input.tenantId, prepared: prepareStore(input.rows) });
+}
 
-  // Within the batch, the first event of a client id wins; later ones are duplicates of it.
-  const outcomes: StoreOutcome[] = rows.map((r) => ({ id: r.id, duplicate: false }));
-  const firstByClientId = new Map<string, number>();
-  const candidates: number[] = [];
-  rows.forEach((r, i) => {
-    if (r.client_id == null) {
-      candidates.push(i);
-      return;
-    }
-    const first = firstByClientId.get(r.client_id);
-    if (first === undefined) {
-      firstByClientId.set(r.client_id, i);
-      candidates.push(i);
-    } else outcomes[i] = { id: rows[first]!.id, duplicate: true };
-  });
-
-  const toStore = candidates.map((i) => rows[i]!);
-  // The rows go as they are: json_populate_recordset ignores keys that are no column (question,
-  // answer). Copying each row without them (object rest) cost three times the JSON encoding itself.
-  for (const r of toStore) {
-    r.has_content = r.question != null || r.answer != null;
-    r.redacted ??= false;
-  }
-  const eventsJson = JSON.stringify(toStore);
-  const contentsJson = JSON.stringify(
-    toStore
-      .filter((r) => r.question != null || r.answer != null)
-      .map((r) => ({ id: r.id, question: r.question ?? null, answer: r.answer ?? null })),
-  );
-
+/** storeEvents' database half: stores a prepared batch (see prepareStore). */
+export async function storePrepared(db: Db, input: { tenantId: string; prepared: PreparedStore }): Promise<StoreOutcome[]> {
+  const { tenantId, prepared } = input;
+  if (prepared.outcomes.length === 0) return [];
+  await ensurePartitions(db, new Date(prepared.min), new Date(prepared.max));
   // One round trip (migration 0009): the tenant's role and setting, the claims, the events and their
   // content in one statement; the client ids already claimed come back with their stored event's id.
   const duplicates = await db.$client.query<{ client_id: string; event_id: string }>(
     "SELECT client_id, event_id FROM logbook_store_events($1, $2::json, $3::json)",
-    [tenantId, eventsJson, contentsJson],
+    [tenantId, prepared.eventsJson, prepared.contentsJson],
   );
+  const outcomes = prepared.outcomes.slice();
   if (duplicates.rows.length > 0) {
     const byClientId = new Map(duplicates.rows.map((r) => [r.client_id, r.event_id]));
     // The taken ones and their later in-batch repeats point at the stored original.
-    rows.forEach((r, i) => {
-      const original = r.client_id != null ? byClientId.get(r.client_id) : undefined;
+    prepared.clientIds.forEach((clientId, i) => {
+      const original = clientId != null ? byClientId.get(clientId) : undefined;
       if (original) outcomes[i] = { id: original, duplicate: true };
     });
   }
