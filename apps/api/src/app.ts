@@ -111,7 +111,7 @@ export function createApp(options: AppOptions) {
   const limiterRedis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
   limiterRedis.on("error", () => {});
   const handoff = classificationHandoff(queueRedis, options.queuePrefix ?? "logbook", log);
-  const preparer = createBodyPreparer({ threads: options.ingestThreads ?? DEFAULT_INGEST_THREADS });
+  const preparer = createBodyPreparer({ threads: options.ingestThreads ?? DEFAULT_INGEST_THREADS, log });
   const openApi = openApiDocument(options.baseURL);
   app.get("/v1/openapi.json", (c) => c.json(openApi));
   app.route(

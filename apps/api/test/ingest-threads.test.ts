@@ -1,4 +1,5 @@
 import { savePrivacySettings } from "@logbook/db/queries/tenant-settings";
+import { Worker } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BodyOutcome, BodyTask } from "../src/ingest/prepare-body";
 import { createBodyPreparer, INLINE_BELOW_BYTES } from "../src/ingest/prepare-pool";
@@ -113,6 +114,26 @@ describe("ingest threads: big bodies prepared off the event loop", () => {
     await expect(threaded.prepare({ ...task("{}"), contentType: 42 as never })).rejects.toThrow(/ingest thread/);
     const after = await threaded.prepare(task(JSON.stringify({ events: mixedBatch("after", 10) })));
     expect(after.ok && after.batch.total).toBe(10);
+  });
+
+  it("threads that cannot start: their bodies are prepared on the event loop, and after 3 it stops trying", async () => {
+    const logs: string[] = [];
+    let started = 0;
+    const broken = createBodyPreparer({
+      threads: 1,
+      inlineBelowBytes: 0,
+      log: (line) => logs.push(line),
+      startThread: () => {
+        started++;
+        return new Worker("process.exit(3)", { eval: true });
+      },
+    });
+    const bodies = Array.from({ length: 5 }, (_, i) => JSON.stringify({ events: mixedBatch(`broken-${i}`, 20 + i) }));
+    const outcomes = await Promise.all(bodies.map((b) => broken.prepare(task(b))));
+    expect(outcomes.map((o) => o.ok && o.batch.total)).toEqual([20, 21, 22, 23, 24]);
+    expect(started).toBe(3);
+    expect(logs).toEqual([expect.stringMatching(/^ingest threads unavailable \(ingest thread exited \(code 3\)\)/)]);
+    await broken.close();
   });
 
   it("closed: a big body is refused, a small one is still prepared on the event loop", async () => {

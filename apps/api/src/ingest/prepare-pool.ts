@@ -38,54 +38,94 @@ function startThread(): Worker {
   return new Worker(new URL("./prepare-thread.mjs", import.meta.url));
 }
 
+/** Threads that die this many times in a row before answering once: big bodies go to the event loop. */
+const MAX_FAILED_STARTS = 3;
+
 /**
  * Moves the CPU work of big ingest bodies (JSON parsing, schema validation, redaction, encoding the rows)
  * off the event loop onto `threads` worker threads, started on first use: with 4 clients sending
  * 500-event batches the loop was busy 85–93 % of the time, and every request's next step (its key
  * lookup, its rate-limit count, its commit) queued behind that work. Each thread prepares one body at a
- * time, oldest first. A thread that dies fails its body's request (500) and is replaced on next use.
- * `threads` 0: everything on the event loop.
+ * time, oldest first. A thread that dies after answering before fails its body's request (500) and is
+ * replaced on next use; one that dies before ever answering (it could not start) leaves its body to the
+ * event loop, and after MAX_FAILED_STARTS of those, or when no thread can be created at all, every big
+ * body is prepared on the loop, which is logged once. `threads` 0: everything on the loop.
  */
-export function createBodyPreparer(options: { threads: number; inlineBelowBytes?: number }): BodyPreparer {
+export function createBodyPreparer(options: {
+  threads: number;
+  inlineBelowBytes?: number;
+  log?: (line: string) => void;
+  /** Starts a thread (tests: one that fails). */
+  startThread?: () => Worker;
+}): BodyPreparer {
   const inlineBelow = options.inlineBelowBytes ?? INLINE_BELOW_BYTES;
-  const slots: { worker: Worker | null; busy: Pending | null }[] = Array.from({ length: options.threads }, () => ({
-    worker: null,
-    busy: null,
-  }));
+  const slots: { worker: Worker | null; answered: boolean; busy: (Pending & { id: number }) | null }[] = Array.from(
+    { length: options.threads },
+    () => ({ worker: null, answered: false, busy: null }),
+  );
   const waiting: Pending[] = [];
   let nextId = 0;
   let closed = false;
+  let failedStarts = 0;
+  let inlineOnly = slots.length === 0;
+
+  const inline = (task: BodyTask) => runSliced(prepareBody(task));
+  const giveUpThreads = (why: string) => {
+    if (inlineOnly) return;
+    inlineOnly = true;
+    options.log?.(`ingest threads unavailable (${why}): big bodies are prepared on the event loop`);
+    for (const p of waiting.splice(0)) inline(p.task).then(p.resolve, p.reject);
+  };
 
   const dispatch = () => {
     for (const slot of slots) {
-      if (waiting.length === 0 || closed) return;
+      if (waiting.length === 0 || closed || inlineOnly) return;
       if (slot.busy) continue;
       const pending = waiting.shift()!;
-      slot.busy = pending;
-      if (!slot.worker) slot.worker = spawn(slot);
-      const body = pending.task.body;
-      // The body's bytes move to the thread when the buffer is its own (not a slice of a shared pool).
-      const own = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength;
-      slot.worker.postMessage({ id: nextId++, task: pending.task }, own ? [body.buffer as ArrayBuffer] : []);
+      try {
+        slot.worker ??= spawn(slot);
+        const id = nextId++;
+        // The body is copied, not transferred (a memcpy of at most 5 MB): it stays here for the event
+        // loop to prepare should the thread turn out unable to start.
+        slot.worker.postMessage({ id, task: pending.task });
+        slot.busy = { ...pending, id };
+        // Keeps the process alive while a body is on the thread, not while the thread idles.
+        slot.worker.ref();
+      } catch (error) {
+        // The thread could not be created, or not be sent the body.
+        void slot.worker?.terminate();
+        slot.worker = null;
+        inline(pending.task).then(pending.resolve, pending.reject);
+        giveUpThreads((error as Error).message);
+      }
     }
   };
 
   const spawn = (slot: (typeof slots)[number]): Worker => {
-    const worker = startThread();
+    const worker = (options.startThread ?? startThread)();
+    slot.answered = false;
     worker.unref();
     const fail = (error: Error) => {
       if (slot.worker !== worker) return;
       slot.worker = null;
       const pending = slot.busy;
       slot.busy = null;
-      pending?.reject(error);
+      if (slot.answered) pending?.reject(error);
+      else {
+        if (pending) inline(pending.task).then(pending.resolve, pending.reject);
+        if (++failedStarts >= MAX_FAILED_STARTS) giveUpThreads(error.message);
+      }
       dispatch();
     };
-    worker.on("message", (message: { outcome?: BodyOutcome; error?: string }) => {
+    worker.on("message", (message: { id: number; outcome?: BodyOutcome; error?: string }) => {
       const pending = slot.busy;
+      if (slot.worker !== worker || pending?.id !== message.id) return;
       slot.busy = null;
-      if (message.error !== undefined) pending?.reject(new Error(`ingest thread: ${message.error}`));
-      else pending?.resolve(message.outcome!);
+      slot.answered = true;
+      worker.unref();
+      failedStarts = 0;
+      if (message.error !== undefined) pending.reject(new Error(`ingest thread: ${message.error}`));
+      else pending.resolve(message.outcome!);
       dispatch();
     });
     worker.on("error", fail);
@@ -95,7 +135,7 @@ export function createBodyPreparer(options: { threads: number; inlineBelowBytes?
 
   return {
     prepare(task) {
-      if (slots.length === 0 || task.body.byteLength < inlineBelow) return runSliced(prepareBody(task));
+      if (inlineOnly || task.body.byteLength < inlineBelow) return inline(task);
       if (closed) return Promise.reject(new Error("ingest threads closed"));
       return new Promise<BodyOutcome>((resolve, reject) => {
         waiting.push({ task, resolve, reject });

@@ -74,13 +74,26 @@ function jsonError(text: string, error: unknown, lineOffset = 0) {
   });
 }
 
+/** The body's format by its Content-Type: NDJSON, or JSON (also when none is given); else 415. */
+export function bodyFormat(contentType: string | undefined): "ndjson" | "json" {
+  const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
+  if (type === "application/x-ndjson" || type === "application/jsonl" || type === "application/json-lines") return "ndjson";
+  if (type && type !== "application/json" && !type.endsWith("+json")) {
+    throw new BodyError(
+      415,
+      "unsupported_media_type",
+      `Content-Type ${type} is not supported; use application/json or application/x-ndjson.`,
+    );
+  }
+  return "json";
+}
+
 /**
  * Parses an ingest body into a list of raw events: one event object, `{ "events": [...] }`, or
  * NDJSON (one event per line, with `Content-Type: application/x-ndjson`).
  */
 export function parseEvents(text: string, contentType: string | undefined): unknown[] {
-  const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
-  if (type === "application/x-ndjson" || type === "application/jsonl" || type === "application/json-lines") {
+  if (bodyFormat(contentType) === "ndjson") {
     const events: unknown[] = [];
     const lines = text.split("\n");
     for (let i = 0; i < lines.length; i++) {
@@ -95,13 +108,6 @@ export function parseEvents(text: string, contentType: string | undefined): unkn
     }
     if (events.length === 0) throw new BodyError(400, "empty_body", "The request body holds no events.");
     return events;
-  }
-  if (type && type !== "application/json" && !type.endsWith("+json")) {
-    throw new BodyError(
-      415,
-      "unsupported_media_type",
-      `Content-Type ${type} is not supported; use application/json or application/x-ndjson.`,
-    );
   }
   if (!text.trim())
     throw new BodyError(400, "empty_body", 'The request body is empty; send one event, {"events": [...]}, or NDJSON.');

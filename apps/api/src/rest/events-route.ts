@@ -2,7 +2,7 @@ import type { Hono } from "hono";
 import { setMetric } from "hono/timing";
 import { type IngestDeps, ingestStatus, storeBatch } from "../ingest/ingest-events";
 import type { BodyPreparer } from "../ingest/prepare-pool";
-import { BodyError, readBodyBytes } from "../ingest/read-body";
+import { BodyError, bodyFormat, readBodyBytes } from "../ingest/read-body";
 import { problem } from "./problem";
 import type { ApiKeyVars } from "./api-key-auth";
 
@@ -12,6 +12,8 @@ export function mountEventsRoute(v1: Hono<{ Variables: ApiKeyVars }>, deps: Inge
     let body: Uint8Array;
     const started = performance.now();
     try {
+      // An unsupported Content-Type is refused before the body is read or sent to a thread.
+      bodyFormat(c.req.header("content-type"));
       body = await readBodyBytes(c.req.raw);
     } catch (error) {
       if (error instanceof BodyError) return problem(c, error.status, error.code, error.message, error.details);

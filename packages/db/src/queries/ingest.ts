@@ -38,7 +38,7 @@ export interface IngestRow {
   interaction_id?: string | null;
   conversation_id?: string | null;
   redacted?: boolean;
-  /** Set by storeEvents from question/answer. */
+  /** Set by prepareStore from question/answer. */
   has_content?: boolean;
   metadata?: unknown;
   intent?: string | null;
