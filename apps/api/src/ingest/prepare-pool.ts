@@ -44,8 +44,9 @@ const MAX_FAILED_STARTS = 3;
 /**
  * Moves the CPU work of big ingest bodies (JSON parsing, schema validation, redaction, encoding the rows)
  * off the event loop onto `threads` worker threads, started on first use: with 4 clients sending
- * 500-event batches the loop was busy 85–93 % of the time, and every request's next step (its key
- * lookup, its rate-limit count, its commit) queued behind that work. Each thread prepares one body at a
+ * 500-event batches the loop was busy 85–93 % of the time, about half with the thread (no throughput
+ * gained on 2 cores, where Postgres fills them: headroom for more cores and for the UI's requests
+ * served by the same loop). Each thread prepares one body at a
  * time, oldest first. A thread that dies after answering before fails its body's request (500) and is
  * replaced on next use; one that dies before ever answering (it could not start) leaves its body to the
  * event loop, and after MAX_FAILED_STARTS of those, or when no thread can be created at all, every big
