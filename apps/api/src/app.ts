@@ -140,5 +140,5 @@ export function createApp(options: AppOptions) {
     limiterRedis.disconnect();
     queueRedis.disconnect();
   };
-  return { app, auth, handoff, close };
+  return { app, auth, handoff, close, warmUp: () => preparer.warmUp() };
 }

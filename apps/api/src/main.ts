@@ -37,7 +37,7 @@ async function main() {
       .filter(Boolean) ?? [];
   const handle = createDb(env.DATABASE_URL, { application: "logbook-api" });
   await migrate(handle.pool);
-  const { app, auth, close } = createApp({
+  const { app, auth, close, warmUp } = createApp({
     db: handle.db,
     redisUrl: env.REDIS_URL,
     queuePrefix: env.LOGBOOK_QUEUE_PREFIX,
@@ -81,6 +81,7 @@ async function main() {
     const granted = await grantOperators(handle.db, env.LOGBOOK_OPERATOR_EMAILS.split(","));
     if (granted.length) console.log(`logbook api: operators: ${granted.join(", ")}`);
   }
+  warmUp();
   const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
     console.log(`logbook api listening on ${baseURL} (port ${info.port})`);
     if (demo) {

@@ -2,7 +2,7 @@ import { savePrivacySettings } from "@logbook/db/queries/tenant-settings";
 import { Worker } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BodyOutcome, BodyTask } from "../src/ingest/prepare-body";
-import { createBodyPreparer, INLINE_BELOW_BYTES } from "../src/ingest/prepare-pool";
+import { createBodyPreparer, INLINE_BELOW_BYTES, startPrepareThread } from "../src/ingest/prepare-pool";
 import { serverErrors, startApp } from "./helpers";
 import {
   activity,
@@ -134,6 +134,25 @@ describe("ingest threads: big bodies prepared off the event loop", () => {
     expect(started).toBe(3);
     expect(logs).toEqual([expect.stringMatching(/^ingest threads unavailable \(ingest thread exited \(code 3\)\)/)]);
     await broken.close();
+  });
+
+  it("warmUp starts the threads before the first big body, which then uses them", async () => {
+    let started = 0;
+    const warm = createBodyPreparer({
+      threads: 2,
+      inlineBelowBytes: 0,
+      startThread: () => {
+        started++;
+        return startPrepareThread();
+      },
+    });
+    warm.warmUp();
+    expect(started).toBe(2);
+    const bodies = Array.from({ length: 3 }, (_, i) => JSON.stringify({ events: mixedBatch(`warm-${i}`, 30 + i) }));
+    const outcomes = await Promise.all(bodies.map((b) => warm.prepare(task(b))));
+    expect(outcomes.map((o) => o.ok && o.batch.total)).toEqual([30, 31, 32]);
+    expect(started).toBe(2);
+    await warm.close();
   });
 
   it("closed: a big body is refused, a small one is still prepared on the event loop", async () => {
