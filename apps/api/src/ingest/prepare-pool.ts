@@ -45,7 +45,7 @@ const MAX_FAILED_STARTS = 3;
 
 /**
  * Moves the CPU work of big ingest bodies (JSON parsing, schema validation, redaction, encoding the rows)
- * off the event loop onto `threads` worker threads, started on first use: with 4 clients sending
+ * off the event loop onto `threads` worker threads, started by warmUp() or on first use: with 4 clients sending
  * 500-event batches the loop was busy 85–93 % of the time, about half with the thread (no throughput
  * gained on 2 cores, where Postgres fills them: headroom for more cores and for the UI's requests
  * served by the same loop). Each thread prepares one body at a
