@@ -3,6 +3,7 @@
 // rows COPYed straight into the same tables as the physical limit. Also p50/p99 of a 100-event request
 // sent while the load runs. Options: --seconds N (load duration per run, default 10), --runs N (default 3).
 import { once } from "node:events";
+import { Worker } from "node:worker_threads";
 import { createApiKey } from "@logbook/db/queries/api-keys";
 import { setTenantPlan } from "@logbook/db/queries/tenant-settings";
 import { eventInputSchema } from "@logbook/shared/events";
@@ -73,20 +74,21 @@ async function apiRun(url: string, key: string, seconds: number, seed: number) {
       else failures++;
     }
   });
-  // One more client measures the latency of a 100-event request under that load.
-  const latencies: number[] = [];
-  const phases: Record<string, number>[] = [];
-  const probe = (async () => {
-    for (let i = 0; performance.now() < deadline - 200; i++) {
-      const body = probes[i] ?? JSON.stringify({ events: benchEvents(100, seed * 7_000_000 + i) });
-      const t = performance.now();
-      const r = await post(url, key, body);
-      latencies.push(performance.now() - t);
-      phases.push(r.timing);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  })();
-  await Promise.all([...clients, probe]);
+  // One more client, on its own thread, measures the latency of a 100-event request under that load.
+  const probe = new Promise<{ ms: number; status: number; timing: string | null }[]>((resolve, reject) => {
+    const thread = new Worker(new URL("./_probe-thread.cjs", import.meta.url), {
+      workerData: { url, key, bodies: probes, until: Date.now() + seconds * 1000 },
+    });
+    thread.once("message", (samples) => {
+      resolve(samples);
+      void thread.terminate();
+    });
+    thread.once("error", reject);
+  });
+  const [samples] = await Promise.all([probe, ...clients]);
+  const latencies = samples.map((s) => s.ms);
+  const phases = samples.map((s) => ({ ...serverTiming(s.timing), client: s.ms }));
+  failures += samples.filter((s) => s.status !== 200).length;
   const elapsed = (performance.now() - started) / 1000;
   return { eventsPerS: accepted / elapsed, failures, latencies, phases };
 }
@@ -188,7 +190,7 @@ export async function run() {
       );
     }
     // Where a 100-event request's time goes on the server (its Server-Timing), p50 / p99 per phase.
-    const names = [...new Set(phases.flatMap((p) => Object.keys(p)))];
+    const names = [...new Set(phases.flatMap((p) => Object.keys(p)))].filter((n) => n !== "client");
     console.log(
       `100-event request phases (server, ms, p50/p99): ${names
         .map((n) => {
@@ -196,6 +198,15 @@ export async function run() {
           return `${n} ${percentile(v, 50).toFixed(1)}/${percentile(v, 99).toFixed(1)}`;
         })
         .join(", ")}`,
+    );
+    // The tail itself: the slowest 1 % of 100-event requests, as the client saw them and by server phase.
+    const slowest = [...phases]
+      .sort((a, b) => (b.client ?? 0) - (a.client ?? 0))
+      .slice(0, Math.max(3, Math.ceil(phases.length / 100)));
+    console.log(
+      `slowest 100-event requests (client ms: server phases): ${slowest
+        .map((p) => `${p.client!.toFixed(0)}: ${names.map((n) => `${n} ${(p[n] ?? 0).toFixed(0)}`).join(" ")}`)
+        .join(" | ")}`,
     );
     const figures = {
       api_events_per_s: Math.round(median(api_rates)),
