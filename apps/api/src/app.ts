@@ -12,7 +12,7 @@ import { createExportsService } from "./exports/exports-service";
 import { clientIpFrom } from "./http/client-ip";
 import { mountWebUi } from "./http/web-ui";
 import { classificationHandoff } from "./ingest/classification-handoff";
-import { createIngestGate } from "./ingest/ingest-gate";
+import { createIngestGate, DEFAULT_INGEST_CONCURRENCY } from "./ingest/ingest-gate";
 import { createBodyPreparer, DEFAULT_INGEST_THREADS } from "./ingest/prepare-pool";
 import { openApiDocument } from "./rest/openapi";
 import { v1Api } from "./rest/v1";
@@ -119,7 +119,7 @@ export function createApp(options: AppOptions) {
     v1Api({
       db: options.db,
       redis: limiterRedis,
-      gate: createIngestGate(options.ingestConcurrency ?? 4),
+      gate: createIngestGate(options.ingestConcurrency ?? DEFAULT_INGEST_CONCURRENCY),
       preparer,
       // After the commit and off the response path: the events are stored whatever Redis does.
       onUnlabelled: async (tenantId, ids) => void handoff.enqueue(tenantId, ids),

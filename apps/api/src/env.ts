@@ -1,5 +1,6 @@
 import { optionalString, parseEnv, port } from "@logbook/shared/env";
 import { z } from "zod";
+import { DEFAULT_INGEST_CONCURRENCY } from "./ingest/ingest-gate";
 import { DEFAULT_INGEST_THREADS } from "./ingest/prepare-pool";
 
 const schema = z
@@ -23,7 +24,7 @@ const schema = z
     /** Directory of the built web UI to serve at /; unset in API-only deployments. */
     LOGBOOK_WEB_DIR: optionalString,
     /** Ingest transactions run at once; about the number of Postgres cores. */
-    LOGBOOK_INGEST_CONCURRENCY: z.coerce.number().int().min(1, "must be at least 1").max(64).default(4),
+    LOGBOOK_INGEST_CONCURRENCY: z.coerce.number().int().min(1, "must be at least 1").max(64).default(DEFAULT_INGEST_CONCURRENCY),
     LOGBOOK_INGEST_THREADS: z.coerce.number().int().min(0, "must be 0 or more").max(16).default(DEFAULT_INGEST_THREADS),
     /** Directory of export files, shared with the worker (the launcher puts it under LOGBOOK_DATA_DIR). */
     LOGBOOK_EXPORT_DIR: z.string().min(1).default(".data/exports"),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ingestEvents, VALIDATE_SLICE } from "../src/ingest/ingest-events";
+import { ingestEvents, prepareBatch, VALIDATE_SLICE } from "../src/ingest/ingest-events";
 import { createIngestGate, type IngestGate, SMALL_BATCH } from "../src/ingest/ingest-gate";
 import { activity } from "./ingest-fixtures";
 
@@ -92,5 +92,19 @@ describe("ingest validation", () => {
     expect(result.accepted).toBe(1000);
     // One turn of the loop at least between consecutive slices; all in one go would leave none.
     expect(turns).toBeGreaterThanOrEqual(1000 / VALIDATE_SLICE - 1);
+  });
+
+  it("validates a small batch in one slice, with no turn of the loop in its middle", () => {
+    const pauses = (n: number) => {
+      const events = Array.from({ length: n }, (_, i) => activity({ id: `pause_${n}_${i}` }));
+      const work = prepareBatch(events, { now: Date.now(), redactor: null });
+      let count = 0;
+      while (!work.next().done) count++;
+      return count;
+    };
+    expect(pauses(SMALL_BATCH)).toBe(0);
+    expect(pauses(SMALL_BATCH + 1)).toBe(1);
+    // 1,000 events: 10 slices, then 4 store chunks of 250 (a pause before each but the first).
+    expect(pauses(1000)).toBe(1000 / VALIDATE_SLICE - 1 + 3);
   });
 });

@@ -4,7 +4,7 @@ import { type IngestRow, type PreparedStore, prepareStore, storePrepared } from 
 import { type EventEnvelope, eventInputSchema, eventKinds } from "@logbook/shared/events";
 import type { Redactor } from "@logbook/shared/privacy";
 import type { z } from "zod";
-import type { IngestGate } from "./ingest-gate";
+import { type IngestGate, SMALL_BATCH } from "./ingest-gate";
 import { toRow } from "./to-row";
 
 export const MAX_FUTURE_MS = 24 * 3600_000;
@@ -14,9 +14,11 @@ export const STORE_CHUNK = 250;
  * Events validated (and redacted) between two turns of the event loop. Validating a 1,000-event batch
  * in one go holds the only thread for tens of milliseconds, and every other request's next step (its
  * key lookup, its rate-limit count, its commit) waits behind it; in slices, a small request's steps
- * pass between the slices of the big ones.
+ * pass between the slices of the big ones. A small batch (≤ SMALL_BATCH events, 1–2 ms of work) is
+ * one slice: a turn of the loop in its middle only let big requests' steps in ahead of it, and under
+ * load that turn cost it up to tens of milliseconds.
  */
-export const VALIDATE_SLICE = 50;
+export const VALIDATE_SLICE = SMALL_BATCH;
 
 export interface FieldError {
   path: string;
