@@ -260,6 +260,29 @@ describe("GET /v1/events and /v1/events/:id", () => {
     expect(doc.paths["/v1/events/{id}"]?.get).toBeDefined();
   });
 
+  it("the OpenAPI document describes ingest: the envelope, the limits and every error", async () => {
+    type Operation = {
+      description?: string;
+      requestBody?: { content: Record<string, unknown> };
+      responses: Record<string, { headers?: Record<string, unknown> }>;
+    };
+    const doc = (await (await app.request("http://logbook.test/v1/openapi.json")).json()) as {
+      paths: Record<string, Record<string, Operation>>;
+      components: { schemas: Record<string, { properties?: Record<string, { maxItems?: number }> }> };
+    };
+    const events = doc.paths["/v1/events"]?.post;
+    expect(Object.keys(events?.requestBody?.content ?? {})).toEqual(["application/json", "application/x-ndjson"]);
+    expect(events?.description).toContain("At most 1000 events or 5 MB per request");
+    expect(Object.keys(events?.responses ?? {})).toEqual(["200", "207", "400", "401", "403", "413", "415", "429"]);
+    expect(events?.responses["429"]?.headers?.["Retry-After"]).toBeDefined();
+    expect(doc.components.schemas.EventBatch?.properties?.events?.maxItems).toBe(1000);
+    for (const kind of ["UserActivityEvent", "SystemEvent", "InteractionEvent"])
+      expect(doc.components.schemas[kind]).toBeDefined();
+    const logs = doc.paths["/v1/logs"]?.post;
+    expect(Object.keys(logs?.requestBody?.content ?? {})).toEqual(["application/json", "application/x-protobuf"]);
+    expect(Object.keys(logs?.responses ?? {})).toEqual(["200", "400", "401", "403", "413", "415", "429"]);
+  });
+
   it("reads count against the plan's rate limit (free: 10 requests/s)", async () => {
     const free = await tenantWithKey(app, db, "rest-read-free");
     await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000)));

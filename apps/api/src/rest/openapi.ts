@@ -108,6 +108,16 @@ export function openApiDocument(serverUrl: string) {
             "200": { description: "Export accepted (partialSuccess lists rejected records)" },
             "400": error("malformed_otlp", "Malformed payload"),
             "401": error("invalid_api_key", "Missing or unknown API key"),
+            "403": error("api_key_revoked", "Revoked or expired API key"),
+            "413": error(
+              "too_many_events",
+              `More than ${MAX_EVENTS_PER_REQUEST} log records or ${MAX_BODY_BYTES / 1024 / 1024} MB`,
+            ),
+            "415": error("unsupported_media_type", "Content-Type other than application/json or application/x-protobuf"),
+            "429": {
+              ...error("rate_limited", "The tenant's rate limit is exceeded"),
+              headers: { "Retry-After": { schema: { type: "integer" }, description: "Seconds to wait" } },
+            },
           },
         },
       },
