@@ -1,3 +1,7 @@
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { createDb } from "@logbook/db/client";
 import { createApiKey, findApiKey, revokeApiKey } from "@logbook/db/queries/api-keys";
 import { getTenantSettings } from "@logbook/db/queries/tenant-settings";
@@ -158,4 +162,23 @@ describe("the API process provisions keys on start", () => {
       await handle.close();
     }
   }, 120_000);
+
+  it("the README's curl example works as written against the demo workspace", async () => {
+    // The first shell block that posts to /v1/events, run by bash with only the port changed.
+    const readme = readFileSync(join(dirname(fileURLToPath(import.meta.url)), "../../../README.md"), "utf8");
+    const example = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)]
+      .map((m) => m[1]!)
+      .find((block) => block.includes("curl -s http://localhost:3000/v1/events"));
+    expect(example).toBeDefined();
+    const script = example!.replaceAll("http://localhost:3000", api!.url);
+    const answer = JSON.parse(execFileSync("bash", ["-c", script], { encoding: "utf8" })) as {
+      accepted: number;
+      results: { status: string; client_id: string | null }[];
+    };
+    expect(answer.accepted).toBe(2);
+    expect(answer.results.map((r) => [r.status, r.client_id])).toEqual([
+      ["accepted", "my-evt-1"],
+      ["accepted", null],
+    ]);
+  }, 60_000);
 });
