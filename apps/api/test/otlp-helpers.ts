@@ -11,7 +11,7 @@ import { ownerWithOrg, startApp } from "./helpers";
  */
 export async function startOtlpServer(label: string) {
   const ctx = startApp();
-  const { org } = await ownerWithOrg(ctx.app, label);
+  const { org, user } = await ownerWithOrg(ctx.app, label);
   await setTenantPlan(ctx.db, { tenantId: org.id, plan: "business" });
   const { key } = await createApiKey(ctx.db, { tenantId: org.id, name: `${label} key` });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
@@ -21,6 +21,7 @@ export async function startOtlpServer(label: string) {
   return {
     ...ctx,
     tenantId: org.id,
+    ownerId: user.id,
     key,
     baseUrl,
     logsUrl: `${baseUrl}/v1/logs`,

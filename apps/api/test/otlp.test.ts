@@ -4,6 +4,8 @@ import { OTLPLogExporter as JsonExporter } from "@opentelemetry/exporter-logs-ot
 import { OTLPLogExporter as ProtoExporter } from "@opentelemetry/exporter-logs-otlp-proto";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BatchLogRecordProcessor, type LogRecordExporter, LoggerProvider } from "@opentelemetry/sdk-logs";
+import { savePrivacySettings } from "@logbook/db/queries/tenant-settings";
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serverErrors } from "./helpers";
 import { startOtlpServer, storedEvents } from "./otlp-helpers";
@@ -148,6 +150,47 @@ describe("OTLP/HTTP logs from the OpenTelemetry JS SDK", () => {
     expect(again.results.map((r) => r.code)).toEqual([0]);
     expect(await storedEvents(ctx.db, ctx.tenantId, service)).toHaveLength(3);
     expect(serverErrors(ctx.logs)).toEqual([]);
+  });
+
+  it("the tenant's privacy settings redact OTLP records before they are stored", async () => {
+    await savePrivacySettings(ctx.db, {
+      tenantId: ctx.tenantId,
+      updatedBy: ctx.ownerId,
+      privacy: { redactEmails: true, redactPhones: true },
+    });
+    try {
+      const service = `redacted-bot-${randomUUID().slice(0, 6)}`;
+      const { provider, logger, results } = sdk(
+        new JsonExporter({ url: ctx.logsUrl, headers: { Authorization: `Bearer ${ctx.key}` } }),
+        service,
+      );
+      logger.emit({
+        eventName: "gen_ai.client.inference.operation.details",
+        attributes: {
+          "gen_ai.request.model": "gpt-5-mini",
+          "gen_ai.input.messages": [{ role: "user", parts: [{ type: "text", content: "Mail eve@example.net please" }] }],
+          "gen_ai.output.messages": [{ role: "assistant", parts: [{ type: "text", content: "Call +1 415 555 0100" }] }],
+          "app.contact": "bob@example.org",
+        },
+      });
+      logger.emit({ body: "plain log", attributes: { note: "nothing personal" } });
+      await provider.forceFlush();
+      await provider.shutdown();
+      expect(results.map((r) => r.code)).toEqual([0]);
+      const rows = await storedEvents(ctx.db, ctx.tenantId, service);
+      const ai = rows.find((r) => r.kind === "interaction");
+      expect(ai).toMatchObject({ question: "Mail [email] please", answer: "Call [phone]" });
+      expect(ai!.metadata).toMatchObject({ "app.contact": "[email]" });
+      const flags = await ctx.db.execute(
+        sql`SELECT kind, redacted FROM events WHERE tenant_id = ${ctx.tenantId} AND source = ${service} ORDER BY kind`,
+      );
+      expect(flags.rows).toEqual([
+        { kind: "interaction", redacted: true },
+        { kind: "system", redacted: false },
+      ]);
+    } finally {
+      await savePrivacySettings(ctx.db, { tenantId: ctx.tenantId, updatedBy: ctx.ownerId, privacy: {} });
+    }
   });
 
   it("protobuf exporter: event-style GenAI content, errors, and a partial success", async () => {
