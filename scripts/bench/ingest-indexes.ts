@@ -21,17 +21,32 @@ import { benchEvents } from "./_events";
 
 const CHUNK = 250;
 
-/** A batch of fresh events, encoded as the ingest path stores them. */
+/**
+ * A batch of fresh events, encoded as the ingest path stores them. Every other interaction arrives
+ * without intent and response type (left to classification), so the partial index of unlabelled
+ * interactions has rows to take.
+ */
 function preparedEvents(count: number, seed: number): PreparedStore[] {
-  const rows: IngestRow[] = benchEvents(count, seed).map((e) => toRow(eventInputSchema.parse(e), null));
+  let interactions = 0;
+  const rows: IngestRow[] = benchEvents(count, seed).map((e) => {
+    if (e.kind === "interaction" && interactions++ % 2 === 0) {
+      delete e.intent;
+      delete e.response_type;
+    }
+    return toRow(eventInputSchema.parse(e), null);
+  });
   const out: PreparedStore[] = [];
   for (let i = 0; i < rows.length; i += CHUNK) out.push(prepareStore(rows.slice(i, i + CHUNK)));
   return out;
 }
 
-/** CPU seconds (user + system) of a local process, or null when it cannot be read (remote Postgres). */
+/**
+ * CPU seconds (user + system) of a local Postgres backend, or null when it cannot be read: Postgres on
+ * another host, or in a container (its pid then names another process here, or none).
+ */
 function cpuSeconds(pid: number): number | null {
   try {
+    if (!readFileSync(`/proc/${pid}/comm`, "utf8").startsWith("postgres")) return null;
     const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
     return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
@@ -49,8 +64,9 @@ export async function run() {
   const services = await startTestServices("bench_ingest_indexes", process.env);
   const source = new URL(services.databaseUrl).pathname.slice(1);
   const server = new pg.Client({ connectionString: withDatabase(services.databaseUrl, "postgres") });
-  await server.connect();
+  const copy = `${source}_copy`;
   try {
+    await server.connect();
     const seeded = createDb(services.databaseUrl, { max: 1 });
     const seedStarted = performance.now();
     for (const p of preparedEvents(seedEvents, 1)) await storePrepared(seeded.db, { tenantId: "bench_seed", prepared: p });
@@ -61,7 +77,7 @@ export async function run() {
                              WHERE ${ofStore} AND NOT i.indisunique AND NOT i.indisprimary ORDER BY 1`);
     const required = await q(`SELECT i.indexrelid::regclass::text AS name FROM pg_index i
                               WHERE ${ofStore} AND (i.indisunique OR i.indisprimary) ORDER BY 1`);
-    const triggers = await q(`SELECT tgname AS name FROM pg_trigger WHERE tgrelid = 'events'::regclass
+    const triggers = await q(`SELECT quote_ident(tgname) AS name FROM pg_trigger WHERE tgrelid = 'events'::regclass
                               AND NOT tgisinternal AND (tgtype & 4) <> 0 ORDER BY 1`);
     await seeded.close();
     console.log(
@@ -71,13 +87,17 @@ export async function run() {
     const variants: Variant[] = [
       { name: "everything", kind: "all", apply: null },
       ...indexes.map((r): Variant => ({ name: r.name!, kind: "index", apply: `DROP INDEX ${r.name}` })),
-      ...triggers.map(
-        (r): Variant => ({ name: r.name!, kind: "trigger", apply: `ALTER TABLE events DISABLE TRIGGER ${r.name}` }),
-      ),
+      // Dropped, not disabled: a disabled trigger's transition table is still collected.
+      ...triggers.map((r): Variant => ({ name: r.name!, kind: "trigger", apply: `DROP TRIGGER ${r.name} ON events` })),
+      // Together: the inserted rows are collected for them only while one is left.
+      {
+        name: "all_insert_triggers",
+        kind: "trigger",
+        apply: triggers.map((r) => `DROP TRIGGER ${r.name} ON events`).join("; "),
+      },
     ];
     /** One run: a copy of the seeded database, the variant applied, the round's events stored. */
     const runVariant = async (v: Variant, batches: PreparedStore[], round: number): Promise<Result> => {
-      const copy = `${source}_copy`;
       await server.query(`CREATE DATABASE "${copy}" TEMPLATE "${source}" STRATEGY FILE_COPY`);
       const handle = createDb(withDatabase(services.databaseUrl, copy), { max: 1 });
       try {
@@ -100,8 +120,8 @@ export async function run() {
         ).rows;
         return { wall, cpu: cpuBefore !== null && cpuAfter !== null ? cpuAfter - cpuBefore : null, wal: Number(wal!.bytes) };
       } finally {
-        await handle.close();
-        await server.query(`DROP DATABASE "${copy}"`);
+        await handle.close().catch(() => {});
+        await server.query(`DROP DATABASE IF EXISTS "${copy}" WITH (FORCE)`);
       }
     };
 
@@ -150,7 +170,8 @@ export async function run() {
     console.log(`medians of ${rounds} rounds; a cost is the run with everything minus the run without it`);
     return figures;
   } finally {
-    await server.end();
+    await server.query(`DROP DATABASE IF EXISTS "${copy}" WITH (FORCE)`).catch(() => {});
+    await server.end().catch(() => {});
     await services.stop();
   }
 }

@@ -84,6 +84,7 @@ async function apiRun(url: string, key: string, seconds: number, seed: number) {
       void thread.terminate();
     });
     thread.once("error", reject);
+    thread.once("exit", (code) => reject(new Error(`the probe thread exited (code ${code}) without its samples`)));
   });
   const [samples] = await Promise.all([probe, ...clients]);
   const latencies = samples.map((s) => s.ms);

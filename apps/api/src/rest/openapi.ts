@@ -96,7 +96,8 @@ export function openApiDocument(serverUrl: string) {
           summary: "Ingest OpenTelemetry logs (OTLP/HTTP)",
           description:
             "Point a stock OpenTelemetry logs exporter here (`url: <logbook>/v1/logs`, header `Authorization: Bearer <key>`). " +
-            "JSON and protobuf encodings. GenAI semantic-convention attributes (gen_ai.*) map to interaction fields; the rest lands in metadata.",
+            "JSON and protobuf encodings (`application/x-protobuf` or `application/protobuf`), optionally gzipped. GenAI semantic-convention attributes (gen_ai.*) map to interaction fields; the rest lands in metadata. " +
+            "Errors come as the JSON error below, or for a protobuf request as a protobuf google.rpc.Status.",
           requestBody: {
             required: true,
             content: {
@@ -111,9 +112,12 @@ export function openApiDocument(serverUrl: string) {
             "403": error("api_key_revoked", "Revoked or expired API key"),
             "413": error(
               "too_many_events",
-              `More than ${MAX_EVENTS_PER_REQUEST} log records or ${MAX_BODY_BYTES / 1024 / 1024} MB`,
+              `More than ${MAX_EVENTS_PER_REQUEST} log records (too_many_events) or ${MAX_BODY_BYTES / 1024 / 1024} MB after decompression (payload_too_large)`,
             ),
-            "415": error("unsupported_media_type", "Content-Type other than application/json or application/x-protobuf"),
+            "415": error(
+              "unsupported_media_type",
+              "Content-Type other than application/json or application/x-protobuf (unsupported_media_type), or Content-Encoding other than gzip (unsupported_encoding)",
+            ),
             "429": {
               ...error("rate_limited", "The tenant's rate limit is exceeded"),
               headers: { "Retry-After": { schema: { type: "integer" }, description: "Seconds to wait" } },
