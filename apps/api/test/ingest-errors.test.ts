@@ -221,5 +221,27 @@ describe("POST /v1/events: errors a client can act on", () => {
       // Other tenants are not limited by this one's burst.
       expect((await postEvents(app, tenant.key, activity())).status).toBe(200);
     });
+
+    it("each request counts once in its window: RateLimit-Remaining falls by one a request", async () => {
+      const free = await tenantWithKey(app, db, "ingest-ratelimit-once");
+      await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000)));
+      const remaining: (string | null)[] = [];
+      for (let i = 0; i < 3; i++)
+        remaining.push((await postEvents(app, free.key, activity())).headers.get("ratelimit-remaining"));
+      expect(remaining).toEqual(["9", "8", "7"]);
+    });
+
+    it("requests with a revoked key do not use up the tenant's rate limit", async () => {
+      const free = await tenantWithKey(app, db, "ingest-ratelimit-revoked");
+      const second = await createApiKey(db, { tenantId: free.tenantId, name: "second" });
+      // Used once, then revoked.
+      expect((await postEvents(app, free.key, activity())).status).toBe(200);
+      await revokeApiKey(db, { tenantId: free.tenantId, id: free.keyId });
+      await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000)));
+      const revoked = await Promise.all(Array.from({ length: 20 }, () => postEvents(app, free.key, activity())));
+      expect(revoked.map((r) => r.status)).toEqual(Array(20).fill(403));
+      const fine = await Promise.all(Array.from({ length: 5 }, () => postEvents(app, second.key, activity())));
+      expect(fine.map((r) => r.status)).toEqual(Array(5).fill(200));
+    });
   });
 });
