@@ -11,33 +11,28 @@
 import { readFileSync } from "node:fs";
 import { createDb } from "@logbook/db/client";
 import { withDatabase } from "@logbook/db/embedded";
-import { type IngestRow, type PreparedStore, prepareStore, storePrepared } from "@logbook/db/queries/ingest";
+import { type PreparedStore, storePrepared } from "@logbook/db/queries/ingest";
 import { startTestServices } from "@logbook/db/testing";
-import { eventInputSchema } from "@logbook/shared/events";
 import pg from "pg";
-import { toRow } from "../../apps/api/src/ingest/to-row";
+import { prepareBatch, runToEnd } from "../../apps/api/src/ingest/ingest-events";
 import { arg, median } from "./_services";
 import { benchEvents } from "./_events";
 
-const CHUNK = 250;
-
 /**
- * A batch of fresh events, encoded as the ingest path stores them. Every other interaction arrives
- * without intent and response type (left to classification), so the partial index of unlabelled
- * interactions has rows to take.
+ * A batch of fresh events, prepared by the ingest path itself (prepareBatch: validated, encoded in
+ * store chunks). Every other interaction arrives without intent and response type (left to
+ * classification), so the partial index of unlabelled interactions has rows to take.
  */
 function preparedEvents(count: number, seed: number): PreparedStore[] {
   let interactions = 0;
-  const rows: IngestRow[] = benchEvents(count, seed).map((e) => {
+  const events = benchEvents(count, seed);
+  for (const e of events) {
     if (e.kind === "interaction" && interactions++ % 2 === 0) {
       delete e.intent;
       delete e.response_type;
     }
-    return toRow(eventInputSchema.parse(e), null);
-  });
-  const out: PreparedStore[] = [];
-  for (let i = 0; i < rows.length; i += CHUNK) out.push(prepareStore(rows.slice(i, i + CHUNK)));
-  return out;
+  }
+  return runToEnd(prepareBatch(events, { now: Date.now(), redactor: null })).chunks.map((c) => c.store);
 }
 
 /**

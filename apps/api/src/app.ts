@@ -30,7 +30,7 @@ export interface AppOptions {
   /** BullMQ key prefix shared with the worker (default "logbook"). */
   queuePrefix?: string;
   trustedOrigins?: string[];
-  /** Ingest transactions run at once (default 4). */
+  /** Ingest transactions run at once (default DEFAULT_INGEST_CONCURRENCY: the machine's cores, 2 to 16). */
   ingestConcurrency?: number;
   /** Worker threads preparing big ingest bodies (default DEFAULT_INGEST_THREADS; 0: on the event loop). */
   ingestThreads?: number;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ingestEvents, prepareBatch, VALIDATE_SLICE } from "../src/ingest/ingest-events";
 import { createIngestGate, type IngestGate, SMALL_BATCH } from "../src/ingest/ingest-gate";
+import { prepareBody } from "../src/ingest/prepare-body";
 import { activity } from "./ingest-fixtures";
 
 /** A job that runs until released, recording when it started. */
@@ -103,6 +104,19 @@ describe("ingest validation", () => {
       return count;
     };
     expect(pauses(SMALL_BATCH)).toBe(0);
+    // Nor between parsing the body and validating it.
+    const body = (n: number) =>
+      new TextEncoder().encode(
+        JSON.stringify({ events: Array.from({ length: n }, (_, i) => activity({ id: `body_${n}_${i}` })) }),
+      );
+    const bodyPauses = (n: number) => {
+      const work = prepareBody({ body: body(n), contentType: "application/json", privacy: {}, now: Date.now() });
+      let count = 0;
+      while (!work.next().done) count++;
+      return count;
+    };
+    expect(bodyPauses(SMALL_BATCH)).toBe(0);
+    expect(bodyPauses(SMALL_BATCH + 1)).toBe(2);
     expect(pauses(SMALL_BATCH + 1)).toBe(1);
     // 1,000 events: 10 slices, then 4 store chunks of 250 (a pause before each but the first).
     expect(pauses(1000)).toBe(1000 / VALIDATE_SLICE - 1 + 3);

@@ -180,8 +180,8 @@ export type IngestTiming = (name: "validate" | "queue" | "store", ms: number) =>
 
 /**
  * Ingests a batch for one tenant: validates each event against its kind's schema, redacts, stores the
- * valid ones in one transaction (idempotent by client id) and reports each event's outcome in request
- * order. Returns after the commit. Interactions still lacking intent or response type are handed to
+ * valid ones (storeBatch: idempotent by client id) and reports each event's outcome in request order.
+ * Returns after the commits. Interactions still lacking intent or response type are handed to
  * classification.
  */
 export async function ingestEvents(

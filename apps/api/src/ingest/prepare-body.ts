@@ -1,5 +1,5 @@
 import { createRedactor, type PrivacySettings } from "@logbook/shared/privacy";
-import { type PreparedBatch, prepareBatch } from "./ingest-events";
+import { type PreparedBatch, prepareBatch, VALIDATE_SLICE } from "./ingest-events";
 import { BodyError, parseEvents } from "./read-body";
 
 /** What an ingest thread needs to prepare a `POST /v1/events` body: plain data, copied to the thread. */
@@ -25,7 +25,8 @@ export function* prepareBody(task: BodyTask): Generator<void, BodyOutcome> {
     if (!(error instanceof BodyError)) throw error;
     return { ok: false, error: { status: error.status, code: error.code, message: error.message, details: error.details } };
   }
-  yield;
+  // A turn of the loop after parsing only where the batch is sliced anyway: a small one is one slice.
+  if (events.length > VALIDATE_SLICE) yield;
   const batch = yield* prepareBatch(events, {
     now: task.now,
     redactor: createRedactor(task.privacy),

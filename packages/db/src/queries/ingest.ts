@@ -113,7 +113,7 @@ export interface PreparedStore {
 }
 
 /**
- * Prepares a batch for storeEvents: within the batch the first event of a client id wins and later
+ * Prepares a batch for storePrepared: within the batch the first event of a client id wins and later
  * ones are duplicates of it; the others are encoded as JSON. Pure, no database.
  */
 export function prepareStore(rows: IngestRow[]): PreparedStore {
