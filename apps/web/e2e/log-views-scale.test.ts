@@ -87,8 +87,21 @@ describe("a log view with tens of thousands of loaded rows", () => {
 
     // J at the bottom keeps working on the last rows; the selection follows.
     await scroller.evaluate((el) => el.scrollTo(0, el.scrollHeight));
-    const last = await scroller.locator("tbody tr.log-row").last().getAttribute("data-event-id");
-    await scroller.locator("tbody tr.log-row").last().locator("td").nth(1).click();
+    // The virtual list renders the bottom rows a frame or more after the scroll (many under load):
+    // read the last row once it stays the same, or the click lands on a row that replaced it.
+    let last: string | null = null;
+    await expect
+      .poll(
+        async () => {
+          const id = await scroller.locator("tbody tr.log-row").last().getAttribute("data-event-id");
+          const settled = id !== null && id === last;
+          last = id;
+          return settled;
+        },
+        { interval: 250, timeout: 30_000 },
+      )
+      .toBe(true);
+    await scroller.locator(`tbody tr.log-row[data-event-id="${last}"]`).locator("td").nth(1).click();
     await page.waitForURL((url) => url.searchParams.get("event") === last);
     await page.keyboard.press("k");
     await page.waitForURL((url) => url.searchParams.get("event") !== last);
